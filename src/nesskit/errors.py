@@ -1,0 +1,76 @@
+"""Errors raised by nesskit.
+
+Every invalid input raises :class:`ParameterError`, a :class:`ValueError` whose message names the
+offending parameter and the allowed range, so that a user never meets a NaN or a traceback from deep
+inside numpy.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+
+class ParameterError(ValueError):
+    """A parameter is outside its allowed range; the message names it and the range."""
+
+
+class SolverError(RuntimeError):
+    """A solver could not produce a steady state (for example it did not converge)."""
+
+
+def check_finite(name: str, value: float) -> float:
+    """Return ``value`` as a float, or raise :class:`ParameterError` if it is not a finite real number."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a real number, got {value!r}") from None
+    if not math.isfinite(x):
+        raise ParameterError(f"{name} must be finite, got {value!r}")
+    return x
+
+
+def check_positive(name: str, value: float) -> float:
+    """Return ``value`` as a float if it is finite and > 0; otherwise raise naming the range (0, ∞)."""
+    x = check_finite(name, value)
+    if x <= 0:
+        raise ParameterError(f"{name} must be > 0 (allowed range: (0, inf)), got {x!r}")
+    return x
+
+
+def check_nonnegative(name: str, value: float) -> float:
+    """Return ``value`` as a float if it is finite and ≥ 0; otherwise raise naming the range [0, ∞)."""
+    x = check_finite(name, value)
+    if x < 0:
+        raise ParameterError(f"{name} must be >= 0 (allowed range: [0, inf)), got {x!r}")
+    return x
+
+
+def check_int(name: str, value: object, minimum: int) -> int:
+    """Return ``value`` as an int ≥ ``minimum``; booleans and non-integral floats are refused."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)):
+        raise ParameterError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    if isinstance(value, (float, np.floating)) and not float(value).is_integer():
+        raise ParameterError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    k = int(value)
+    if k < minimum:
+        raise ParameterError(f"{name} must be an integer >= {minimum}, got {k}")
+    return k
+
+
+def check_profile(name: str, value: float | Sequence[float] | np.ndarray, length: int,
+                  nonnegative: bool = False) -> tuple[float, ...]:
+    """Broadcast a scalar, or check a sequence of ``length`` values; return a tuple of floats."""
+    arr = np.asarray(value, dtype=object)
+    if arr.ndim == 0:
+        items = [value] * length
+    elif arr.ndim == 1:
+        items = list(arr)
+        if len(items) != length:
+            raise ParameterError(f"{name} must be one number or {length} numbers, got {len(items)}")
+    else:
+        raise ParameterError(f"{name} must be one number or a list of {length} numbers")
+    check = check_nonnegative if nonnegative else check_finite
+    return tuple(check(f"{name}[{k + 1}]" if arr.ndim else name, v) for k, v in enumerate(items))

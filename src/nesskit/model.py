@@ -1,0 +1,352 @@
+"""The open spin chain of Žnidarič, Phys. Rev. A 85, 012324 (2012), SPEC §1.
+
+Conventions (the paper's, checked against brute force):
+
+* sites are numbered 1..n, as in the paper; ``|↑⟩`` has σᶻ = +1 and σ⁺ = |↑⟩⟨↓|;
+* Hamiltonian (Eq. 1, generalised)::
+
+      H = Σ_j J_j (σˣ_j σˣ_{j+1} + σʸ_j σʸ_{j+1}) + Δ Σ_j σᶻ_j σᶻ_{j+1} + Σ_j h_j σᶻ_j
+
+  with J_j = 1, Δ = 0, h_j = 0 for the paper's XX chain (no factor 1/2; Jordan–Wigner hopping 2J_j);
+* master equation (Eq. 5–6): dρ/dt = i[ρ, H] + Σ_k (2 L_k ρ L_k† − {L_k† L_k, ρ}), which is **twice** the
+  textbook dissipator D[L]ρ = LρL† − ½{L†L, ρ}: a textbook solver (QuTiP ``c_ops``) needs √2·L_k;
+* dephasing (Eq. 7): L = √(γ_j/2) σᶻ_j on every site;
+* baths (Eqs. 8–9): L₁ = √(Γ_L(1 − μ/2 + μ̄)) σ⁺₁, L₂ = √(Γ_L(1 + μ/2 − μ̄)) σ⁻₁,
+  L₃ = √(Γ_R(1 + μ/2 + μ̄)) σ⁺ₙ, L₄ = √(Γ_R(1 − μ/2 − μ̄)) σ⁻ₙ;
+* validity (Eq. 10): Γ_L, Γ_R > 0, γ ≥ 0 and 1 ± μ/2 ± μ̄ ≥ 0 (the rhombus with corners (0, ±1), (±2, 0));
+* driving coordinates (Eq. 11): d = μ/2 + μ̄, c = μ/2 − μ̄, valid square c, d ∈ [−1, 1].
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from .errors import (
+    ParameterError,
+    check_finite,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_profile,
+)
+
+#: Rounding slack allowed on the rhombus 1 ± μ/2 ± μ̄ ≥ 0 (so that c = d = 1 from a float grid is valid).
+RHOMBUS_TOLERANCE = 1e-12
+
+Convention = Literal["paper", "textbook"]
+
+SIGMA_PLUS = np.array([[0.0, 1.0], [0.0, 0.0]], dtype=complex)
+SIGMA_MINUS = SIGMA_PLUS.T.copy()
+SIGMA_Z = np.diag([1.0, -1.0]).astype(complex)
+
+
+def mu_from_cd(c: float, d: float) -> tuple[float, float]:
+    """Return (μ, μ̄) from the driving coordinates (c, d) of Eq. 11: μ = c + d, μ̄ = (d − c)/2."""
+    return c + d, (d - c) / 2
+
+
+def cd_from_mu(mu: float, mu_bar: float) -> tuple[float, float]:
+    """Return (c, d) from (μ, μ̄), Eq. 11: c = μ/2 − μ̄, d = μ/2 + μ̄."""
+    return mu / 2 - mu_bar, mu / 2 + mu_bar
+
+
+def check_driving(mu: float, mu_bar: float) -> tuple[float, float]:
+    """Validate (μ, μ̄) against the rhombus of Eq. 10 and return them as floats.
+
+    Raises :class:`ParameterError` naming μ, μ̄ (and the equivalent c, d) if any of the four bath rates
+    1 ± μ/2 ± μ̄ is negative beyond :data:`RHOMBUS_TOLERANCE`.
+    """
+    mu = check_finite("mu", mu)
+    mu_bar = check_finite("mu_bar", mu_bar)
+    c, d = cd_from_mu(mu, mu_bar)
+    if max(abs(c), abs(d)) > 1 + RHOMBUS_TOLERANCE:
+        raise ParameterError(
+            f"(mu, mu_bar) = ({mu!r}, {mu_bar!r}) is outside the allowed rhombus 1 ± mu/2 ± mu_bar >= 0 "
+            f"(Eq. 10; corners (0, ±1) and (±2, 0)); equivalently c = {c!r}, d = {d!r} must lie in [-1, 1]"
+        )
+    return mu, mu_bar
+
+
+@dataclass(frozen=True)
+class JumpOperator:
+    """One Lindblad operator acting on a single site: ``matrix`` (2×2, rate included) on ``site`` (1-based)."""
+
+    site: int
+    matrix: np.ndarray
+    label: str
+
+    @property
+    def rate(self) -> float:
+        """The squared prefactor: L = √rate · (σ⁺, σ⁻ or σᶻ)."""
+        return float(np.max(np.abs(self.matrix)) ** 2)
+
+
+@dataclass(frozen=True, init=False)
+class Model:
+    """An immutable, validated boundary-driven spin chain (SPEC §1).
+
+    Parameters
+    ----------
+    n : int
+        Number of spins, n ≥ 2.
+    coupling : float, optional
+        Sets both bath couplings Γ_L = Γ_R (default 1). Exclusive with ``coupling_left``/``coupling_right``.
+    coupling_left, coupling_right : float, optional
+        Γ_L > 0 and Γ_R > 0 (Eqs. 8–9). Given one, the other defaults to ``coupling`` or 1.
+    mu, mu_bar : float, optional
+        Driving μ and average magnetization parameter μ̄ (Eqs. 8–9), inside the rhombus of Eq. 10.
+    c, d : float, optional
+        Alternative driving coordinates of Eq. 11 (both in [−1, 1]); exclusive with ``mu``/``mu_bar``.
+    dephasing : float or sequence of n floats
+        γ ≥ 0 (Eq. 7), uniform or one per site.
+    delta : float
+        Anisotropy Δ: adds Δ Σ σᶻ_jσᶻ_{j+1} (XXZ; 0 for the paper's XX chain).
+    fields : float or sequence of n floats
+        h_j: adds Σ h_j σᶻ_j. A uniform field does not change the NESS (U(1) symmetry).
+    hopping : float or sequence of n − 1 floats
+        J_j: H = Σ J_j (σˣσˣ + σʸσʸ) (1 in the paper).
+
+    Examples
+    --------
+    >>> Model(6, coupling=1.0, c=1.0, d=1.0, dephasing=0.05).mu
+    2.0
+    """
+
+    n: int
+    coupling_left: float
+    coupling_right: float
+    mu: float
+    mu_bar: float
+    dephasing_profile: tuple[float, ...]
+    delta: float
+    field_profile: tuple[float, ...]
+    hopping_profile: tuple[float, ...]
+
+    def __init__(
+        self,
+        n: int,
+        *,
+        coupling: float | None = None,
+        coupling_left: float | None = None,
+        coupling_right: float | None = None,
+        mu: float | None = None,
+        mu_bar: float | None = None,
+        c: float | None = None,
+        d: float | None = None,
+        dephasing: float | Sequence[float] = 0.0,
+        delta: float = 0.0,
+        fields: float | Sequence[float] = 0.0,
+        hopping: float | Sequence[float] = 1.0,
+    ) -> None:
+        n = check_int("n", n, 2)
+        if coupling is not None and (coupling_left is not None or coupling_right is not None):
+            raise ParameterError("give either coupling or coupling_left/coupling_right, not both")
+        default = 1.0 if coupling is None else coupling
+        gl = check_positive("coupling_left", default if coupling_left is None else coupling_left)
+        gr = check_positive("coupling_right", default if coupling_right is None else coupling_right)
+        if coupling is not None:
+            check_positive("coupling", coupling)
+        if (c is not None or d is not None) and (mu is not None or mu_bar is not None):
+            raise ParameterError("give the driving either as (mu, mu_bar) or as (c, d), not both")
+        if c is not None or d is not None:
+            if c is None or d is None:
+                raise ParameterError("c and d must be given together (Eq. 11)")
+            c = check_finite("c", c)
+            d = check_finite("d", d)
+            for name, value in (("c", c), ("d", d)):
+                if abs(value) > 1 + RHOMBUS_TOLERANCE:
+                    raise ParameterError(f"{name} must lie in [-1, 1] (Eq. 11), got {value!r}")
+            mu, mu_bar = mu_from_cd(c, d)
+        mu, mu_bar = check_driving(0.0 if mu is None else mu, 0.0 if mu_bar is None else mu_bar)
+        object.__setattr__(self, "n", n)
+        object.__setattr__(self, "coupling_left", gl)
+        object.__setattr__(self, "coupling_right", gr)
+        object.__setattr__(self, "mu", mu)
+        object.__setattr__(self, "mu_bar", mu_bar)
+        object.__setattr__(self, "dephasing_profile", check_profile("dephasing", dephasing, n, True))
+        object.__setattr__(self, "delta", check_finite("delta", delta))
+        object.__setattr__(self, "field_profile", check_profile("fields", fields, n))
+        object.__setattr__(self, "hopping_profile", check_profile("hopping", hopping, n - 1))
+
+    # -- derived parameters ---------------------------------------------------------------------
+    @property
+    def c(self) -> float:
+        """Driving coordinate c = μ/2 − μ̄ (Eq. 11); the left bath alone sets ⟨σᶻ₁⟩ = −c."""
+        return cd_from_mu(self.mu, self.mu_bar)[0]
+
+    @property
+    def d(self) -> float:
+        """Driving coordinate d = μ/2 + μ̄ (Eq. 11); the right bath alone sets ⟨σᶻₙ⟩ = d."""
+        return cd_from_mu(self.mu, self.mu_bar)[1]
+
+    @property
+    def dephasing(self) -> np.ndarray:
+        """γ_j for j = 1..n as an array (Eq. 7)."""
+        return np.array(self.dephasing_profile)
+
+    @property
+    def fields(self) -> np.ndarray:
+        """h_j for j = 1..n as an array."""
+        return np.array(self.field_profile)
+
+    @property
+    def hopping(self) -> np.ndarray:
+        """J_j for bonds j = 1..n−1 as an array."""
+        return np.array(self.hopping_profile)
+
+    @property
+    def coupling(self) -> float:
+        """Γ when Γ_L = Γ_R; raises :class:`ParameterError` otherwise."""
+        if self.coupling_left != self.coupling_right:
+            raise ParameterError("coupling is defined only when coupling_left == coupling_right")
+        return self.coupling_left
+
+    @property
+    def uniform_dephasing(self) -> float | None:
+        """γ if every site dephases at the same rate, else None."""
+        g = self.dephasing_profile
+        return g[0] if all(x == g[0] for x in g) else None
+
+    @property
+    def is_uniform_xx(self) -> bool:
+        """True for the paper's chain: Δ = 0, J_j = 1, uniform field and uniform dephasing.
+
+        A uniform field commutes with H and with every Lindblad operator up to a phase that cancels in
+        the dissipator, so it leaves the NESS unchanged (U(1) symmetry): the closed forms still apply.
+        """
+        h = self.field_profile
+        return (
+            self.delta == 0.0
+            and all(j == 1.0 for j in self.hopping_profile)
+            and all(x == h[0] for x in h)
+            and self.uniform_dephasing is not None
+        )
+
+    def bath_rates(self) -> dict[str, float]:
+        """The four bath rates Γ(1 ± μ/2 ± μ̄) of Eqs. 8–9 (paper convention, before the factor 2 of Eq. 6).
+
+        Keys: ``left_up`` (σ⁺₁), ``left_down`` (σ⁻₁), ``right_up`` (σ⁺ₙ), ``right_down`` (σ⁻ₙ).
+        Values within :data:`RHOMBUS_TOLERANCE` below zero (float rounding at the rhombus edge) are set to 0.
+        """
+        mu, mb = self.mu, self.mu_bar
+        raw = {
+            "left_up": self.coupling_left * (1 - mu / 2 + mb),
+            "left_down": self.coupling_left * (1 + mu / 2 - mb),
+            "right_up": self.coupling_right * (1 + mu / 2 + mb),
+            "right_down": self.coupling_right * (1 - mu / 2 - mb),
+        }
+        return {k: max(v, 0.0) for k, v in raw.items()}
+
+    def jump_operators(self, convention: Convention = "paper") -> list[JumpOperator]:
+        """The Lindblad operators of Eqs. 7–9 as single-site 2×2 matrices.
+
+        Parameters
+        ----------
+        convention : {"paper", "textbook"}
+            ``"paper"``: the L_k of Eqs. 7–9, to be used with the dissipator of Eq. 6
+            (2LρL† − {L†L, ρ}). ``"textbook"``: √2·L_k, to be used with D[L]ρ = LρL† − ½{L†L, ρ}
+            (QuTiP's ``c_ops``). Operators with zero rate are left out.
+        """
+        if convention not in ("paper", "textbook"):
+            raise ParameterError(f"convention must be 'paper' or 'textbook', got {convention!r}")
+        scale = 1.0 if convention == "paper" else np.sqrt(2.0)
+        r = self.bath_rates()
+        ops = [
+            (1, r["left_up"], SIGMA_PLUS, "left σ+"),
+            (1, r["left_down"], SIGMA_MINUS, "left σ-"),
+            (self.n, r["right_up"], SIGMA_PLUS, "right σ+"),
+            (self.n, r["right_down"], SIGMA_MINUS, "right σ-"),
+        ]
+        ops += [(j + 1, g / 2, SIGMA_Z, f"dephasing {j + 1}") for j, g in enumerate(self.dephasing_profile)]
+        return [JumpOperator(site, scale * np.sqrt(rate) * m, label) for site, rate, m, label in ops if rate > 0]
+
+    def replace(self, **changes: object) -> Model:
+        """Return a copy with some parameters changed (same keywords as the constructor).
+
+        Changing ``c`` or ``d`` keeps the other one; changing ``mu`` or ``mu_bar`` likewise.
+        """
+        kwargs: dict[str, object] = {
+            "n": self.n,
+            "coupling_left": self.coupling_left,
+            "coupling_right": self.coupling_right,
+            "dephasing": self.dephasing_profile,
+            "delta": self.delta,
+            "fields": self.field_profile,
+            "hopping": self.hopping_profile,
+        }
+        if "coupling" in changes:
+            kwargs.pop("coupling_left")
+            kwargs.pop("coupling_right")
+        if "c" in changes or "d" in changes:
+            kwargs.update(c=self.c, d=self.d)
+        else:
+            kwargs.update(mu=self.mu, mu_bar=self.mu_bar)
+        if "n" in changes and changes["n"] != self.n:
+            for key, prof in (("dephasing", self.dephasing_profile), ("fields", self.field_profile),
+                              ("hopping", self.hopping_profile)):
+                if len(set(prof)) <= 1 and key not in changes:
+                    kwargs[key] = prof[0] if prof else 0.0
+        kwargs.update(changes)
+        return Model(**kwargs)  # type: ignore[arg-type]
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain-Python description (JSON-serialisable) of every parameter."""
+        return {
+            "n": self.n,
+            "coupling_left": self.coupling_left,
+            "coupling_right": self.coupling_right,
+            "mu": self.mu,
+            "mu_bar": self.mu_bar,
+            "c": self.c,
+            "d": self.d,
+            "dephasing": list(self.dephasing_profile),
+            "delta": self.delta,
+            "fields": list(self.field_profile),
+            "hopping": list(self.hopping_profile),
+        }
+
+    def __repr__(self) -> str:
+        def short(p: tuple[float, ...]) -> object:
+            return p[0] if len(set(p)) == 1 else list(p)
+
+        return (
+            f"Model(n={self.n}, coupling_left={self.coupling_left}, coupling_right={self.coupling_right}, "
+            f"mu={self.mu}, mu_bar={self.mu_bar}, dephasing={short(self.dephasing_profile)}, "
+            f"delta={self.delta}, fields={short(self.field_profile)}, hopping={short(self.hopping_profile)})"
+        )
+
+
+def disorder_fields(n: int, strength: float, seed: int | None = None) -> np.ndarray:
+    """Random fields h_j uniform in [−W, W], reproducible from ``seed`` (numpy's default_rng).
+
+    Parameters
+    ----------
+    n : int
+        Number of sites.
+    strength : float
+        W ≥ 0.
+    seed : int, optional
+        Seed of :func:`numpy.random.default_rng`; the same seed gives the same fields on every machine.
+    """
+    n = check_int("n", n, 2)
+    w = check_nonnegative("disorder", strength)
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-w, w, size=n)
+
+
+__all__ = [
+    "Model",
+    "JumpOperator",
+    "RHOMBUS_TOLERANCE",
+    "check_driving",
+    "cd_from_mu",
+    "mu_from_cd",
+    "disorder_fields",
+]
+
+_ = dataclasses  # keep the import for type checkers reading dataclass fields
