@@ -36,7 +36,7 @@ RESIDUAL_MAX_N = 400
 def _first_bad(name: str, arr: np.ndarray, bad: np.ndarray, rule: str) -> None:
     if np.any(bad):
         idx = tuple(int(k) for k in np.argwhere(bad)[0])
-        value = arr[idx] if arr.ndim else arr[()]
+        value = float(arr[idx]) if arr.ndim else float(arr[()])
         where = f" at index {idx}" if arr.ndim else ""
         raise ParameterError(f"{name} must be {rule}, got {value!r}{where}")
 
@@ -76,8 +76,9 @@ def _check_parameters(
         idx = tuple(int(k) for k in np.argwhere(bad)[0])
         where = f" at index {idx}" if gl.ndim else ""
         raise ParameterError(
-            f"(mu, mu_bar) = ({mu_a[idx]!r}, {mb[idx]!r}){where} is outside the allowed rhombus "
-            f"1 ± mu/2 ± mu_bar >= 0 (Eq. 10); equivalently c = {c[idx]!r}, d = {d[idx]!r} must lie in [-1, 1]"
+            f"(mu, mu_bar) = ({float(mu_a[idx])!r}, {float(mb[idx])!r}){where} is outside the allowed rhombus "
+            f"1 ± mu/2 ± mu_bar >= 0 (Eq. 10); equivalently c = {float(c[idx])!r}, d = {float(d[idx])!r} must lie "
+            "in [-1, 1]"
         )
     return gl, gr, mu_a, mb, g
 
