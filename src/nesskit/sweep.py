@@ -484,7 +484,7 @@ def _vectorised(plan: SweepPlan) -> dict[str, np.ndarray]:
     n_axis = list(plan.axes).index("n") if "n" in plan.axes else None
     for k, n in enumerate(plan.n_values):
         if n_axis is None:
-            idx: tuple[Any, ...] = (...,)
+            idx: tuple[Any, ...] = ()
             sub = shape
         else:
             idx = (slice(None),) * n_axis + (k,)
@@ -492,14 +492,14 @@ def _vectorised(plan: SweepPlan) -> dict[str, np.ndarray]:
 
         args = tuple(_take(a, k, n_axis) for a in (gl, gr, mu, mu_bar))
         dph = _take(deph, k, n_axis)
-        out["magnetization"][idx + (slice(0, n),)] = np.broadcast_to(
+        out["magnetization"][idx + (..., slice(0, n))] = np.broadcast_to(
             cf.magnetization(n, *args, dephasing=dph), sub + (n,))
         out["current"][idx] = np.broadcast_to(cf.current(n, *args, dephasing=dph), sub)
         for p, spec in enumerate(plan.pairs):
             i, j = pair_sites(spec, n)
             z_i, z_j, zz, pm = cf.pair_correlations(i, j, n, *args, dephasing=dph)
             for name, value in xstate_measures(z_i, z_j, zz, pm).items():
-                out[name][idx + (p,)] = np.broadcast_to(value, sub)
+                out[name][idx + (..., p)] = np.broadcast_to(value, sub)
     status = np.where(valid, OK, INVALID).astype(np.int8)
     bad = valid & ~np.isfinite(out["lambda_min"]).all(axis=-1)
     status[bad] = FAILED
