@@ -27,6 +27,20 @@ import xarray as xr
 
 from .errors import ParameterError
 
+
+def netcdf_engine() -> str:
+    """The xarray engine used to write: ``h5netcdf`` (netCDF4/HDF5) if h5py is installed, else ``scipy`` (netCDF3).
+
+    h5netcdf needs h5py, which not every installation has; scipy's netCDF3 writer needs nothing more.
+    """
+    try:
+        import h5netcdf  # noqa: F401
+        import h5py  # noqa: F401
+    except ImportError:
+        return "scipy"
+    return "h5netcdf"
+
+
 #: Bump when the on-disk layout of the parts changes (part of every digest).
 STORAGE_VERSION = 1
 
@@ -74,12 +88,12 @@ class PartStore:
         if not self.out.exists():
             return None
         try:
-            with xr.open_dataset(self.out, engine="h5netcdf") as ds:
+            with xr.open_dataset(self.out) as ds:
                 digest = ds.attrs.get("sweep_digest")
-        except (OSError, ValueError):
+        except (OSError, ValueError, TypeError):
             digest = None
         if digest == self.digest:
-            return xr.load_dataset(self.out, engine="h5netcdf")
+            return xr.load_dataset(self.out)
         if not self.overwrite:
             raise ParameterError(
                 f"out = {str(self.out)!r} already holds a different sweep (or is not a nesskit sweep file); "
@@ -137,7 +151,7 @@ class PartStore:
         """Write the merged dataset to ``out`` atomically (attribute ``sweep_digest``), then drop the parts."""
         ds.attrs["sweep_digest"] = self.digest
         tmp = self.out.with_name(self.out.name + ".tmp")
-        ds.to_netcdf(tmp, engine="h5netcdf")
+        ds.to_netcdf(tmp, engine=netcdf_engine())
         _atomic_replace(tmp, self.out)
         shutil.rmtree(self.parts, ignore_errors=True)
 

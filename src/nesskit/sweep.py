@@ -123,7 +123,7 @@ def check_axis(name: str, values: Any) -> np.ndarray:
     if name == "n":
         if not np.all(arr == np.round(arr)) or arr.min() < 2:
             raise ParameterError(f"axis 'n': values must be integers >= 2, got {arr.tolist()}")
-        return arr.astype(np.int64)
+        return arr.astype(np.int32)
     return arr
 
 
@@ -580,13 +580,13 @@ def to_dataset(plan: SweepPlan, arrays: Mapping[str, np.ndarray], attrs: Mapping
     dims = list(plan.axes)
     coords: dict[str, Any] = {name: (name, values) for name, values in plan.axes.items()}
     coords["pair"] = ("pair", np.array(plan.pair_labels, dtype=object))
-    coords["site"] = ("site", np.arange(1, plan.n_sites + 1))
+    coords["site"] = ("site", np.arange(1, plan.n_sites + 1, dtype=np.int32))
     if "n" in plan.axes:
-        sites = np.array([[pair_sites(p, n) for p in plan.pairs] for n in plan.n_values])
+        sites = np.array([[pair_sites(p, n) for p in plan.pairs] for n in plan.n_values], dtype=np.int32)
         coords["pair_i"] = (("n", "pair"), sites[..., 0])
         coords["pair_j"] = (("n", "pair"), sites[..., 1])
     else:
-        sites = np.array([pair_sites(p, plan.n_values[0]) for p in plan.pairs])
+        sites = np.array([pair_sites(p, plan.n_values[0]) for p in plan.pairs], dtype=np.int32)
         coords["pair_i"] = ("pair", sites[:, 0])
         coords["pair_j"] = ("pair", sites[:, 1])
     long_names = {
@@ -713,7 +713,7 @@ def sweep(
         ds = to_dataset(plan, arrays, _attrs(plan, "vectorised closed forms", ["closed-form"], command))
         if out is not None:
             write_dataset(ds, out, digest)
-            return xr.load_dataset(out, engine="h5netcdf")
+            return xr.load_dataset(out)
         return ds
 
     done = store.open() if store is not None else set()
@@ -748,5 +748,5 @@ def sweep(
     ds = to_dataset(plan, grid, _attrs(plan, "per point", used, command))
     if store is not None:
         store.finish(ds)
-        return xr.load_dataset(store.out, engine="h5netcdf")
+        return xr.load_dataset(store.out)
     return ds
