@@ -138,9 +138,10 @@ def test_xxz_goes_per_point():
 @pytest.mark.parametrize(
     "spec, word",
     [
-        ("c=1:-1:0", "num"),
-        ("c=1:-1:-3", "num"),
-        ("c=0:1:2.5", "num"),
+        ("c=1:-1:0", "integer >= 1, got 0"),
+        ("c=1:-1:-3", "integer >= 1, got -3"),
+        ("c=0:1:2.5", "integer >= 1, got 2.5"),
+        ("c=1:1:3", "repeats"),
         ("c=0:1", "cannot read"),
         ("c=a,b", "cannot read"),
         ("gamma=0:1:3", "unknown parameter"),

@@ -90,6 +90,8 @@ def parse_axis_values(name: str, text: str) -> np.ndarray:
             values = np.linspace(start, stop, num)
         else:
             values = np.array([float(v) for v in text.split(",") if v.strip()])
+    except ParameterError:
+        raise
     except ValueError:
         raise ParameterError(
             f"axis {name!r}: cannot read {text!r}; use name=start:stop:num (inclusive) or name=v1,v2,..."
