@@ -89,7 +89,8 @@ class NoJumpInverse:
             if vinv is not None and cond <= MAX_EIGENVECTOR_CONDITION:
                 self.kinds.append("eig")
                 self.max_condition = max(self.max_condition, float(cond))
-                self.data.append((v, vinv, 1.0 / gap))
+                with np.errstate(divide="ignore", invalid="ignore"):  # a zero gap triggers the shifted split
+                    self.data.append((v, vinv, 1.0 / gap))
             else:
                 r, q = sla.schur(kd, output="complex")
                 self.kinds.append("schur")
