@@ -84,7 +84,8 @@ def lambda_min_contour(ds: xr.Dataset, pair: str | int | None = None, x: str | N
                        y: str | None = None, level: float = 0.0) -> list[np.ndarray]:
     """The curves λ_min = ``level`` of a 2-D map, as a list of (m, 2) arrays of (x, y) points.
 
-    Uses contourpy's marching squares (shipped with matplotlib; no plotting). Invalid points are masked.
+    Uses contourpy's marching squares (shipped with matplotlib; no plotting). Invalid points are masked;
+    zero-length pieces (λ_min = level at an isolated grid point, e.g. a corner of the c-d square) are dropped.
     """
     import contourpy
 
@@ -99,7 +100,9 @@ def lambda_min_contour(ds: xr.Dataset, pair: str | int | None = None, x: str | N
     z = lam.transpose(y, x).values
     gen = contourpy.contour_generator(np.asarray(lam[x].values, float), np.asarray(lam[y].values, float),
                                       np.ma.masked_invalid(z), line_type=contourpy.LineType.Separate)
-    return [np.asarray(seg) for seg in gen.lines(level)]
+    segments = [np.asarray(seg) for seg in gen.lines(level)]
+    # drop degenerate zero-length pieces (λ_min touching ``level`` at a single grid corner)
+    return [seg for seg in segments if len(seg) > 1 and np.ptp(seg, axis=0).max() > 0]
 
 
 def c_min(ds: xr.Dataset, pair: str | int | None = None, axis: str = "c", keep: Sequence[str] = (),
