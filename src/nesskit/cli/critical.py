@@ -38,7 +38,7 @@ def critical(as_json: bool) -> None:
     for row in rows:
         table.add_row(row["name"], _fmt(row["paper"], 6), _fmt(row["formula"], 12), _fmt(row["numeric"], 12),
                       f"{row['rel_diff']:.1e}")
-    Console().print(table)
+    Console(width=max(Console().width, 120)).print(table)
 
 
 def _parse_beta(text: str) -> float:
