@@ -157,7 +157,8 @@ def fig04_data(coupling: float = 2.0, points: int = 501) -> dict[str, Any]:
     out["edge"] = _edge_curves(c_min, lambda c: regions.boundary_edge(c, coupling), BOUNDARY_N, coupling)
     pc, pd = _square_perimeter(101)
     out["allowed_u"], out["allowed_mu_bar"] = _u_mu_bar(BOUNDARY_N, coupling, pc, pd)
-    out["numeric_c_min"] = tongue_start(out["c"], out["d"], out["lambda_min"])
+    out["numeric_c_min"] = float(regions.c_min("boundary", coupling))
+    out["grid_c_min"] = tongue_start(out["c"], out["d"], out["lambda_min"])
     out["params"] = {"coupling": coupling, "pair": BOUNDARY_PAIR, "n": BOUNDARY_N, "dephasing": 0.0,
                      "points": points}
     return out
@@ -176,7 +177,8 @@ def fig07_data(coupling: float = 1.0, points: int = 501) -> dict[str, Any]:
     out["edge"] = _edge_curves(c_min, lambda c: regions.bulk_edge(c, coupling), BULK_N, coupling)
     pc, pd = _square_perimeter(101)
     out["allowed_u"], out["allowed_mu_bar"] = _u_mu_bar(BULK_N, coupling, pc, pd)
-    out["numeric_c_min"] = tongue_start(out["c"], out["d"], out["lambda_min"])
+    out["numeric_c_min"] = float(regions.c_min("bulk", coupling))
+    out["grid_c_min"] = tongue_start(out["c"], out["d"], out["lambda_min"])
     out["params"] = {"coupling": coupling, "pair": BULK_PAIR, "n": BULK_N, "dephasing": 0.0, "points": points}
     return out
 
@@ -422,10 +424,10 @@ def vanishing_point(gammas: np.ndarray, c_min: np.ndarray, pair: tuple[int, int]
     """The γ at which the curve 1 − c_min(γ) of Fig. 11 reaches zero (the entangled region disappears).
 
     Read off the computed curve: between the last γ of the grid with an entangled region (finite c_min) and the
-    next one (c_min = nan), bisect on "ρ_pair is entangled somewhere" (:func:`nesskit.regions.c_min` finite).
-    nan if the region never disappears on the grid.
+    next one (c_min = nan), bisect on "ρ_pair is entangled somewhere in the c–d square"
+    (:func:`nesskit.critical.min_over_square` < 0). nan if the region never disappears on the grid.
     """
-    from .. import regions
+    from .. import critical
 
     alive = np.isfinite(c_min)
     if alive.all() or not alive[0]:
@@ -434,7 +436,7 @@ def vanishing_point(gammas: np.ndarray, c_min: np.ndarray, pair: tuple[int, int]
     lo, hi = float(gammas[k - 1]), float(gammas[k])
     while hi - lo > tol * max(hi, 1.0):
         mid = 0.5 * (lo + hi)
-        if np.isfinite(float(regions.c_min(pair, coupling, dephasing=mid, n=n))):
+        if critical.min_over_square(pair, coupling, mid, n)[0] < -critical.ENTANGLED_BELOW:
             lo = mid
         else:
             hi = mid

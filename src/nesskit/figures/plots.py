@@ -289,8 +289,12 @@ def fig11(data: dict[str, Any] | None = None, **params: Any) -> Figure:
     colors = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a"]
     for k, (n, cur) in enumerate(sorted(data["curves"].items())):
         size = np.asarray(cur["size"], dtype=float)
-        show = np.where(size >= 0, size, np.nan)
-        ax_l.plot(g, show, "-o", ms=3, color=colors[k % 4], label=f"$n={n}$")
+        keep = np.isfinite(size)
+        xs, ys = g[keep], size[keep]
+        if np.isfinite(cur["zero"]):  # the curve ends where the region vanishes (found numerically)
+            xs, ys = np.r_[xs, cur["zero"]], np.r_[ys, 0.0]
+        ax_l.plot(xs, ys, "-", color=colors[k % 4], label=f"$n={n}$")
+        ax_l.plot(g[keep], size[keep], "o", ms=3, color=colors[k % 4])
         ax_l.axvline(cur["gamma_c"], color=colors[k % 4], lw=0.8, ls=":")
     ax_l.plot([], [], color="grey", lw=0.8, ls=":", label=r"$\gamma_c$, Eq. 24")
     for n, m in sorted(data["maps"].items()):
@@ -308,6 +312,9 @@ def fig11(data: dict[str, Any] | None = None, **params: Any) -> Figure:
         if np.nanmin(lam) < 0:
             ax_r.contour(m["c"], m["d"], lam, levels=[0.0], colors=[col], linewidths=1.6)
         ax_r.plot([], [], color=col, lw=1.6, label=rf"$n={n}$, $\gamma={p['map_gamma']:g}$")
+    ax_r.annotate("", xy=(0.93, 0.93), xytext=(0.62, 0.62),
+                  arrowprops={"arrowstyle": "->", "color": "dimgrey", "lw": 1.2})
+    ax_r.text(0.6, 0.66, "$n$ increases", color="dimgrey", fontsize=9, rotation=45, ha="center", va="bottom")
     e = data["edge_gamma0"]
     ax_r.plot(e["c"], e["d"], color="black", ls="--", lw=1.2, label=r"$\gamma=0$ (Eq. 21)")
     ax_r.set_xlim(0, 1)

@@ -111,13 +111,14 @@ def figure_rows(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         if key in results:
             d = results[key]
             rows.append(_row(f"c_min ({key.replace('fig0', 'Fig. ')})",
-                             f"smallest c > 0 of an entangled grid point (grid step "
-                             f"{2 / (d['params']['points'] - 1):.3g}), Γ = {d['params']['coupling']:g}",
+                             f"start of the right entangled region from λ_min (regions.c_min; the plotted grid "
+                             f"gives {d['grid_c_min']:.4f}, step {2 / (d['params']['points'] - 1):.2g}), "
+                             f"Γ = {d['params']['coupling']:g}",
                              f"{key} data", d["numeric_c_min"], d["paper_c_min"], formula_name=eq))
     if "fig10" in results:
         d = results["fig10"]
         x = d["x"]
-        picks = sorted({int(k) for k in np.linspace(0, len(x) - 1, min(4, len(x))).round()})
+        picks = sorted({int(k) for k in np.linspace(0, len(x) - 1, min(3, len(x))).round()})
         for n, w in sorted(d["numeric"].items()):
             for k in picks:
                 lo_f, hi_f = figdata.eq25_window(float(x[k]))

@@ -1,0 +1,75 @@
+"""``nesskit reproduce --quick`` writes the whole report: 22 images, numbers.md/json and index.html."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from click.testing import CliRunner
+
+from nesskit.cli import main
+from nesskit.figures import FIGURES
+
+
+@pytest.fixture(scope="module")
+def quick_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("results")
+    result = CliRunner().invoke(main, ["reproduce", "--out", str(out), "--quick", "--dpi", "60"])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_every_file_is_written(quick_report):
+    out, output = quick_report
+    images = sorted(p.name for p in out.iterdir() if p.suffix in (".png", ".pdf"))
+    assert images == sorted(f"{f}.{ext}" for f in FIGURES for ext in ("png", "pdf"))
+    assert len(images) == 22
+    for p in out.iterdir():
+        assert p.stat().st_size > 500, p.name
+    assert (out / "fig01.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "fig01.pdf").read_bytes()[:5] == b"%PDF-"
+    for name in ("numbers.md", "numbers.json", "index.html"):
+        assert (out / name).is_file()
+    assert "wrote 25 files" in output
+
+
+def test_numbers_hold_every_critical_value_and_the_figure_readings(quick_report):
+    from nesskit.critical import critical_values
+
+    out, _ = quick_report
+    doc = json.loads((out / "numbers.json").read_text())
+    names = [r["name"] for r in doc["rows"]]
+    for row in critical_values():
+        assert row["name"] in names
+    assert any(n.startswith("T_c (Fig. 2)") for n in names)
+    assert sum(n.startswith("γ_c, n = ") for n in names) == 3  # n = 6, 10, 16
+    assert sum(n.startswith("Γ₋ at") for n in names) >= 2 and sum(n.startswith("Γ₊ at") for n in names) >= 2
+    for row in doc["rows"]:  # every number agrees with its formula (coarse grids: Fig. 2 read off to ~1e-3)
+        assert row["rel_diff"] is not None and row["rel_diff"] < 1e-3, row
+        assert row["numeric"] is not None and math.isfinite(row["numeric"])
+    assert doc["meta"]["mode"] == "quick"
+    md = (out / "numbers.md").read_text()
+    assert md.count("\n| ") == len(doc["rows"]) + 1  # header + one line per row
+
+
+def test_index_html_shows_every_figure_with_a_caption(quick_report):
+    out, _ = quick_report
+    page = (out / "index.html").read_text()
+    for name in FIGURES:
+        assert f"src='{name}.png'" in page
+        assert f"href='{name}.pdf'" in page
+    assert page.count("<figcaption>") == 11
+    assert "Reproduces:" in page and "Eq. 24" in page
+    assert "<table>" in page and "beta_c_phi0" in page
+
+
+def test_single_figure_and_bad_options(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(main, ["reproduce", "--out", str(tmp_path), "--quick", "--figure", "fig02"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "fig02.png").is_file() and not (tmp_path / "fig01.png").exists()
+    res = runner.invoke(main, ["reproduce", "--out", str(tmp_path), "--figure", "fig12"])
+    assert res.exit_code == 2
+    res = runner.invoke(main, ["reproduce", "--out", str(tmp_path), "--dpi", "5"])
+    assert res.exit_code == 2
