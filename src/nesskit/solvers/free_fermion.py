@@ -47,9 +47,31 @@ def applicable(model: Model, pairs: tuple[tuple[int, int], ...] = ()) -> str | N
     return None
 
 
+#: Relaxation rates |Re λ| below this (relative to max |λ|) are indistinguishable from 0 in double precision.
+DECOUPLED_RATE = 1e-13
+
+
+def _check_relaxation(lam: np.ndarray, a: np.ndarray) -> None:
+    """Raise :class:`SolverError` if a mode of A does not decay to machine precision (Re λ ≈ 0).
+
+    Such a mode (for example one localized by strong disorder far from both ends) is coupled to the baths only
+    through amplitudes below 1e-8, so its NESS occupation, a ratio of two such tiny numbers, is not determined in
+    double precision by any method.
+    """
+    scale = max(float(np.max(np.abs(lam))), 1.0)
+    slowest = float(np.min(-lam.real))
+    if slowest < DECOUPLED_RATE * scale:
+        raise SolverError(
+            f"a single-particle mode relaxes at rate {slowest:.1e} (relative to {scale:.2g}): it is decoupled from "
+            "the baths to machine precision (e.g. localized by strong disorder), so its NESS occupation is not "
+            "determined numerically; use a shorter chain or weaker disorder"
+        )
+
+
 def _lyapunov_eigen(a: np.ndarray, gain: np.ndarray) -> np.ndarray:
     """C solving AC + CA^H + diag(gain) = 0 via the eigenvectors of the complex symmetric A."""
     lam, vec = sla.eig(a, check_finite=False)
+    _check_relaxation(lam, a)
     norms = np.sqrt(np.einsum("ia,ia->a", vec, vec))  # complex "norm" vᵀv (no conjugation)
     if np.any(np.abs(norms) < 1e-8):
         raise np.linalg.LinAlgError("nearly self-orthogonal eigenvector (exceptional point)")
@@ -84,6 +106,8 @@ def correlation_matrix(model: Model, algorithm: str = "eigen") -> tuple[np.ndarr
                 return corr, "eigen"
         except (np.linalg.LinAlgError, FloatingPointError):
             pass
+    else:
+        _check_relaxation(np.linalg.eigvals(a), a)
     corr = sla.solve_continuous_lyapunov(a, -np.diag(gain).astype(complex))
     return 0.5 * (corr + corr.conj().T), "bartels-stewart"
 
