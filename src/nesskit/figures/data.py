@@ -27,10 +27,10 @@ RESOLUTION: dict[str, dict[str, dict[str, Any]]] = {
         "fig02": {"points": 400},
         "fig03": {"points": 300},
         "fig04": {"points": 501},
-        "fig05": {"points": 201, "slices": 24},
+        "fig05": {"points": 201, "slices": 12},
         "fig06": {"points": 401},
         "fig07": {"points": 501},
-        "fig08": {"points": 201, "slices": 24},
+        "fig08": {"points": 201, "slices": 12},
         "fig09": {"points": 401},
         "fig10": {"points": 31},
         "fig11": {"points": 41, "map_points": 301},
@@ -197,7 +197,7 @@ def _slices(pair: tuple[int, int], n: int, couplings: np.ndarray, points: int) -
     return {"c": c, "d": d, "couplings": np.asarray(couplings, dtype=float), "lambda_min": lam}
 
 
-def fig05_data(coupling_range: tuple[float, float] = (0.45, 3.0), slices: int = 24, points: int = 201
+def fig05_data(coupling_range: tuple[float, float] = (0.45, 3.0), slices: int = 12, points: int = 201
                ) -> dict[str, Any]:
     """Fig. 5: ρ₁₂'s entangled region in (c, d, Γ) as stacked c–d slices; Eq. 16–17's tongue tip overlaid.
 
@@ -219,7 +219,7 @@ def fig05_data(coupling_range: tuple[float, float] = (0.45, 3.0), slices: int = 
     return out
 
 
-def fig08_data(coupling_range: tuple[float, float] = (0.45, 2.0), slices: int = 24, points: int = 201
+def fig08_data(coupling_range: tuple[float, float] = (0.45, 2.0), slices: int = 12, points: int = 201
                ) -> dict[str, Any]:
     """Fig. 8: the bulk pockets in (c, d, Γ) as stacked c–d slices; the pocket tip from Eqs. 21–22 overlaid.
 

@@ -210,7 +210,7 @@ def fig07(data: dict[str, Any] | None = None, **params: Any) -> Figure:
 
 # -- (c, d, Γ) stacks: Figs. 5, 8 -------------------------------------------------------------------------------------
 def _stack(data: dict[str, Any], fig: Figure, title: str, tip_label: str) -> Axes:
-    ax = fig.add_subplot(projection="3d")
+    ax = fig.add_subplot(projection="3d", computed_zorder=False)  # draw in call order: slices, then the tip
     cmap = colormaps["plasma"]
     gs = data["couplings"]
     span = (gs.max() - gs.min()) or 1.0
@@ -218,10 +218,10 @@ def _stack(data: dict[str, Any], fig: Figure, title: str, tip_label: str) -> Axe
         if np.nanmin(lam) < 0:
             color = cmap(0.1 + 0.75 * (g - gs.min()) / span)
             ax.contourf(data["c"], data["d"], lam, levels=[float(np.nanmin(lam)) - 1, 0], zdir="z", offset=g,
-                        colors=[color], alpha=0.75)
+                        colors=[color], alpha=0.7, zorder=1)
     tip = data["tip"]
-    ax.plot(tip["c"], tip["d"], tip["coupling"], color=OVERLAY_2, lw=1.6, label=tip_label)
-    ax.plot(-tip["c"], -tip["d"], tip["coupling"], color=OVERLAY_2, lw=1.6)
+    ax.plot(tip["c"], tip["d"], tip["coupling"], color=OVERLAY_2, lw=2.0, label=tip_label, zorder=10)
+    ax.plot(-tip["c"], -tip["d"], tip["coupling"], color=OVERLAY_2, lw=2.0, zorder=10)
     ax.set_xlim(-1, 1)
     ax.set_ylim(-1, 1)
     ax.set_zlim(gs.min(), gs.max())
@@ -310,6 +310,7 @@ def fig11(data: dict[str, Any] | None = None, **params: Any) -> Figure:
         col = colors[sorted(data["curves"]).index(n) % 4] if n in data["curves"] else "black"
         lam = m["lambda_min"]
         if np.nanmin(lam) < 0:
+            _shade_negative(ax_r, m["c"], m["d"], lam, col, alpha=0.18)
             ax_r.contour(m["c"], m["d"], lam, levels=[0.0], colors=[col], linewidths=1.6)
         ax_r.plot([], [], color=col, lw=1.6, label=rf"$n={n}$, $\gamma={p['map_gamma']:g}$")
     ax_r.annotate("", xy=(0.93, 0.93), xytext=(0.62, 0.62),
@@ -323,7 +324,7 @@ def fig11(data: dict[str, Any] | None = None, **params: Any) -> Figure:
     ax_r.set_xlabel("$c$")
     ax_r.set_ylabel("$d$")
     ax_r.legend(fontsize=8, loc="lower left")
-    ax_r.set_title("edge of the entangled region (it lies above/right)", fontsize=9.5)
+    ax_r.set_title("entangled region (shaded, above/right of its edge)", fontsize=9.5)
     fig.suptitle(rf"Fig. 11: dephasing, central pair $\rho_{{n/2,n/2+1}}$, $\Gamma={p['coupling']:g}$", fontsize=11)
     return fig
 
