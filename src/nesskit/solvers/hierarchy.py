@@ -1,0 +1,299 @@
+"""``hierarchy``: exact NESS of the XX chain with site-dependent dephasing, fields and hopping (SPEC §4).
+
+Dephasing (L = √(γ_j/2) σᶻ_j) is not quadratic in the Jordan–Wigner fermions, but it maps a fermion monomial to
+itself times −2Σ γ_s over the sites s that occur an odd number of times in it, so the equations for the k-point
+functions close at every k (the baths only couple k-point to (k−1)-point functions). Conventions and the
+treatment of the right bath's Jordan–Wigner string: :mod:`nesskit.solvers._jordan_wigner`.
+
+**2-point** (magnetization, currents, every n). C_jk = ⟨c†_j c_k⟩ solves (SPEC §4 with γ → γ_j)::
+
+    A'C + CA'^H + 4 Diag(γ_j C_jj) + G = 0,   A' = i𝗁 − B − 2Γ,
+
+a Lyapunov equation plus a diagonal term (D∘C = 2(ΓC + CΓ) − 4 Diag(γ∘diag C) with D_jk = 2(γ_j + γ_k), j ≠ k).
+As a linear system in the n² unknowns it is a 5-point stencil on an n×n grid; nesskit solves it by sparse LU
+(SuperLU, COLAMD ordering): about n³ fill, n = 500 in seconds and ~1.6 GB.
+
+**4-point** (⟨σᶻ_jσᶻ_{j+1}⟩ and the nearest-neighbour two-spin states). With the two-particle basis |ab⟩, a < b
+(antisymmetry and particle-number conservation leave m = n(n−1)/2 pair states) and
+M[ab, cd] = 2⟨c†_a c†_b c_d c_c⟩ (Hermitian), the stationary equation is::
+
+    A₂M + MA₂^H + 4 γ(X∩Y)∘M + S = 0,   A₂ = i𝗁₂ − B₂ − 2Γ₂,
+    S[ab, cd] = 2(G_ac C_bd − G_ad C_bc − G_bc C_ad + G_bd C_ac),
+
+with 𝗁₂ the two-particle hopping (nearest-neighbour hopping never reorders a pair), B₂ and Γ₂ diagonal with
+β_a + β_b and γ_a + γ_b, and γ(X∩Y) the summed dephasing of the sites the pairs X = {a, b}, Y = {c, d} share
+(dephasing of a quartic monomial: 2Σ_{s∈XΔY}γ_s = 2(γ(X) + γ(Y)) − 4γ(X∩Y)). Then ⟨n_jn_k⟩ = M[jk, jk]/2 and
+⟨σᶻ_jσᶻ_k⟩ = 4⟨n_jn_k⟩ − 2C_jj − 2C_kk + 1. The m² ≈ n⁴/4 unknowns are solved by GMRES preconditioned with the exact
+Lyapunov part (eigenvectors of A₂); cost ~ n⁶, n = 40 in about 20 s on one core (benchmarks/results_scaling.md).
+
+Non-adjacent pairs need ⟨σ⁺_iσ⁻_j⟩ = ⟨c†_i Π(1 − 2n_l) c_j⟩, a (j−i+1)-point function: not computed, so
+``pair_state`` refuses them (use ``exact`` for small n, or ``free-fermion`` at γ = 0).
+
+Without the 4-point functions (``four_point=False``, or the default for n > :data:`FOUR_POINT_AUTO_MAX_N`) the
+result holds profiles and currents only: its ``zz`` and ``pair_state`` raise :class:`ParameterError` saying so,
+and :meth:`HierarchyNESS.to_dict` writes ``"zz": null``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.linalg as sla
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from ..errors import ParameterError, SolverError
+from ..model import Model
+from ..ness import NESS, Diagnostics
+from ..twospin import xstate_rdm
+from . import _jordan_wigner as jw
+
+#: four_point=None computes the 4-point functions only up to this n (their cost grows like n⁶).
+FOUR_POINT_AUTO_MAX_N = 32
+
+
+def applicable(model: Model, pairs: tuple[tuple[int, int], ...] = ()) -> str | None:
+    """None if the hierarchy applies (Δ = 0, any γ_j ≥ 0) and every requested pair is nearest-neighbour.
+
+    Non-adjacent pairs (i, j) need ⟨σ⁺_iσ⁻_j⟩ with the Jordan–Wigner string between them, a (j − i + 1)-point
+    fermion function that the 2- and 4-point hierarchy does not contain.
+    """
+    if model.delta != 0.0:
+        return f"needs the XX chain (delta = 0), got delta = {model.delta}: the XXZ hierarchy does not close"
+    for i, j in pairs:
+        if abs(int(j) - int(i)) != 1:
+            return (f"pair ({i}, {j}) is not nearest-neighbour: its coherence carries a Jordan–Wigner string, "
+                    "a higher-point function the 2/4-point hierarchy does not compute (use 'exact' for small n)")
+    return None
+
+
+# -- 2-point ---------------------------------------------------------------------------------------------------
+def two_point_operator(model: Model) -> sp.csc_matrix:
+    """The n²×n² matrix of C ↦ A'C + CA'^H + 4 Diag(γ∘diag C) on row-major vec(C)."""
+    n = model.n
+    beta, _ = jw.bath_vectors(model)
+    a = (1j * jw.single_particle_hamiltonian(model) - sp.diags(beta + 2.0 * model.dephasing)).tocsr()
+    eye = sp.identity(n, format="csr")
+    diag = np.zeros(n * n)
+    diag[np.arange(n) * (n + 1)] = 4.0 * model.dephasing
+    return (sp.kron(a, eye) + sp.kron(eye, a.conj()) + sp.diags(diag)).tocsc()
+
+
+def two_point(model: Model) -> tuple[np.ndarray, float]:
+    """C_jk = ⟨c†_j c_k⟩ of the NESS with dephasing, and the residual ‖dC/dt‖_F (sparse LU, see module doc)."""
+    n = model.n
+    _, gain = jw.bath_vectors(model)
+    rhs = np.zeros(n * n, dtype=complex)
+    rhs[np.arange(n) * (n + 1)] = -gain
+    op = two_point_operator(model)
+    corr = _sparse_solve(op, rhs).reshape(n, n)
+    corr = 0.5 * (corr + corr.conj().T)
+    return corr, jw.correlation_residual(model, corr)
+
+
+# -- 4-point ---------------------------------------------------------------------------------------------------
+def pair_index(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(first, second, index): the sites a < b (0-based) of the m = n(n−1)/2 pairs and the n×n lookup table."""
+    first, second = np.triu_indices(n, 1)
+    index = -np.ones((n, n), dtype=int)
+    index[first, second] = np.arange(first.size)
+    return first, second, index
+
+
+def two_particle_drift(model: Model) -> sp.csr_matrix:
+    """A₂ = i𝗁₂ − B₂ − 2Γ₂ on the antisymmetric pair basis |ab⟩, a < b (sparse m×m)."""
+    n = model.n
+    first, second, index = pair_index(n)
+    hop = 2.0 * model.hopping
+    field = 2.0 * model.fields
+    beta, _ = jw.bath_vectors(model)
+    gamma = model.dephasing
+    rows = [np.arange(first.size)]
+    cols = [np.arange(first.size)]
+    vals = [1j * (field[first] + field[second]) - (beta[first] + beta[second]) - 2.0 * (gamma[first] + gamma[second])]
+    # hop the first particle a → a ± 1 and the second b → b ± 1; a pair never reorders (a + 1 = b is blocked)
+    for moves_first in (True, False):
+        moving, other = (first, second) if moves_first else (second, first)
+        for step in (-1, 1):
+            target = moving + step
+            ok = (target >= 0) & (target < n) & (target != other)
+            a_new, b_new = (target[ok], other[ok]) if moves_first else (other[ok], target[ok])
+            rows.append(index[a_new, b_new])
+            cols.append(np.flatnonzero(ok))
+            vals.append(1j * hop[np.minimum(moving, target)[ok]])
+    return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                         shape=(first.size, first.size))
+
+
+def four_point_correlations(model: Model, corr: np.ndarray, solver: str = "krylov") -> tuple[np.ndarray, float, int]:
+    """⟨n_j n_k⟩ (n×n, j ≠ k) from the closed 4-point equations, their residual and the iteration count.
+
+    ``solver="krylov"`` (default): GMRES on the m² unknowns, preconditioned by the exact inverse of the Lyapunov
+    part M ↦ A₂M + MA₂^H (eigenvectors of the complex symmetric A₂, VᵀV = 1, two m×m products per
+    application); the shared-site dephasing term is what GMRES iterates on (about 30–40 iterations for
+    n = 24–48). ``solver="direct"``: sparse LU (exact, but 4-D fill limits it to n ≈ 16).
+    """
+    if solver not in ("krylov", "direct"):
+        raise ParameterError(f"four_point_solver must be 'krylov' or 'direct', got {solver!r}")
+    n = model.n
+    first, second, _ = pair_index(n)
+    m = first.size
+    _, gain = jw.bath_vectors(model)
+    gamma = model.dephasing
+    a2 = two_particle_drift(model)
+    # shared dephasing γ(X∩Y) for pairs X = (a, b), Y = (c, d): Σ over coinciding sites
+    shared = np.zeros((m, m))
+    for x in (first, second):
+        for y in (first, second):
+            shared += np.where(x[:, None] == y[None, :], gamma[x][:, None], 0.0)
+    shared *= 4.0
+    a, b = first, second
+    g = np.diag(gain)
+    source = 2.0 * (g[a][:, a] * corr[b][:, b] - g[a][:, b] * corr[b][:, a]
+                    - g[b][:, a] * corr[a][:, b] + g[b][:, b] * corr[a][:, a])
+    a2h = a2.conj().T.tocsr()
+
+    def apply(x: np.ndarray) -> np.ndarray:
+        mat = x.reshape(m, m)
+        return (a2 @ mat + (a2h.T @ mat.T).T + shared * mat).ravel()
+
+    iterations = 0
+    if solver == "direct":
+        eye = sp.identity(m, format="csr")
+        op = (sp.kron(a2, eye) + sp.kron(eye, a2.conj()) + sp.diags(shared.ravel())).tocsc()
+        sol = _sparse_solve(op, -source.ravel())
+    else:
+        sol, iterations = _krylov_solve(a2, apply, source, m)
+    residual = float(np.linalg.norm(apply(sol) + source.ravel()))
+    mat = sol.reshape(m, m)
+    nn = np.zeros((n, n))
+    diag = mat[np.arange(m), np.arange(m)].real / 2.0
+    nn[first, second] = diag
+    nn[second, first] = diag
+    return nn, residual, iterations
+
+
+def _krylov_solve(a2: sp.csr_matrix, apply: Any, source: np.ndarray, m: int) -> tuple[np.ndarray, int]:
+    lam, vec = sla.eig(a2.toarray(), check_finite=False)
+    norms = np.sqrt(np.einsum("ia,ia->a", vec, vec))
+    if np.any(np.abs(norms) < 1e-10):
+        raise SolverError("two-particle drift matrix near an exceptional point; use four_point_solver='direct'")
+    vec = vec / norms
+    vt, vc, vh = vec.T, vec.conj(), vec.conj().T
+    denominator = lam[:, None] + lam.conj()[None, :]
+
+    def precondition(x: np.ndarray) -> np.ndarray:
+        return (vec @ ((vt @ x.reshape(m, m) @ vc) / denominator) @ vh).ravel()
+
+    count = [0]
+
+    def callback(_: Any) -> None:
+        count[0] += 1
+
+    shape = (m * m, m * m)
+    sol, info = spla.gmres(spla.LinearOperator(shape, matvec=apply, dtype=complex), -source.ravel(),
+                           M=spla.LinearOperator(shape, matvec=precondition, dtype=complex), rtol=1e-12,
+                           atol=0.0, restart=80, maxiter=20, callback=callback, callback_type="pr_norm")
+    if info != 0 or not np.all(np.isfinite(sol)):
+        raise SolverError(f"GMRES on the 4-point equations did not converge (info = {info})")
+    return sol, count[0]
+
+
+def _sparse_solve(op: sp.csc_matrix, rhs: np.ndarray) -> np.ndarray:
+    try:
+        lu = spla.splu(op, permc_spec="COLAMD")
+    except RuntimeError as exc:  # singular factor
+        raise SolverError(f"sparse LU of the correlation equations failed: {exc}") from exc
+    sol = lu.solve(rhs)
+    if not np.all(np.isfinite(sol)):
+        raise SolverError("the correlation equations gave a non-finite solution")
+    return sol
+
+
+# -- result ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HierarchyNESS(NESS):
+    """A :class:`~nesskit.ness.NESS` whose ⟨σᶻσᶻ⟩ may be missing (2-point only); then ``zz`` raises."""
+
+    has_zz: bool = True
+
+    def __getattribute__(self, name: str) -> Any:
+        if name == "zz" and not object.__getattribute__(self, "has_zz"):
+            raise ParameterError(
+                "zz (<σᶻ_jσᶻ_j+1>) was not computed: the hierarchy was solved with four_point=False "
+                f"(the default for n > {FOUR_POINT_AUTO_MAX_N}); solve with four_point=True for zz and pair states"
+            )
+        return object.__getattribute__(self, name)
+
+    def to_dict(self, pairs: Any = ()) -> dict[str, Any]:
+        """As :meth:`NESS.to_dict`; without 4-point functions ``"zz"`` is null (and no pairs can be asked)."""
+        if self.has_zz:
+            return super().to_dict(pairs)
+        stand_in = NESS(self.model, self.method, self.magnetization, self.current,
+                        np.zeros(self.model.n - 1), self.diagnostics, self.pair_state)
+        out = stand_in.to_dict(pairs)
+        out["zz"] = None
+        return out
+
+
+def solve(model: Model, four_point: bool | None = None, four_point_solver: str = "krylov") -> NESS:
+    """The NESS of an XX chain with (site-dependent) dephasing from the closed correlation hierarchy (SPEC §4).
+
+    Parameters
+    ----------
+    model : Model
+        Δ = 0; any γ_j ≥ 0, fields h_j, hopping J_j, Γ_L ≠ Γ_R.
+    four_point : bool or None
+        Also solve the 4-point equations (⟨σᶻ_jσᶻ_{j+1}⟩ and nearest-neighbour pair states). None (default):
+        only for n ≤ :data:`FOUR_POINT_AUTO_MAX_N`. Without them ``zz`` and ``pair_state`` raise
+        :class:`ParameterError`.
+    four_point_solver : {"krylov", "direct"}
+        Preconditioned GMRES (default, n ≈ 40 in tens of seconds) or sparse LU (n ≤ 16).
+
+    Returns
+    -------
+    HierarchyNESS
+        ``diagnostics.residual`` is the larger of the 2-point residual ‖dC/dt‖_F and the 4-point residual.
+    """
+    reason = applicable(model)
+    if reason is not None:
+        raise ParameterError(f"method 'hierarchy' cannot solve this model: {reason}")
+    if four_point is not None and not isinstance(four_point, bool):
+        raise ParameterError(f"four_point must be True, False or None, got {four_point!r}")
+    if four_point is None:
+        four_point = model.n <= FOUR_POINT_AUTO_MAX_N
+    start = time.perf_counter()
+    corr, residual = two_point(model)
+    z = jw.magnetization(corr)
+    notes = "2-point: sparse LU on n^2 unknowns"
+    if four_point:
+        nn, res4, iterations = four_point_correlations(model, corr, four_point_solver)
+        residual = max(residual, res4)
+        c_diag = np.diag(corr).real
+        zz = np.array([4 * nn[j, j + 1] - 2 * c_diag[j] - 2 * c_diag[j + 1] + 1 for j in range(model.n - 1)])
+        notes += f"; 4-point: {four_point_solver} on (n(n-1)/2)^2 unknowns ({iterations} GMRES iterations)"
+    else:
+        iterations = 0
+        zz = np.zeros(model.n - 1)
+        notes += "; 4-point not computed (zz and pair states unavailable)"
+    pm = jw.bond_coherence(corr)
+
+    def pair_state(i: int, j: int) -> np.ndarray:
+        """ρ_{i,i+1} from z, ⟨σᶻσᶻ⟩ (4-point) and ⟨σ⁺_iσ⁻_{i+1}⟩ = C_{i,i+1}; non-adjacent pairs refused."""
+        if j != i + 1:
+            raise ParameterError(f"the hierarchy gives nearest-neighbour pairs only, got ({i}, {j}): "
+                                 "non-adjacent coherences carry a Jordan–Wigner string (use method 'exact')")
+        if not four_point:
+            raise ParameterError("pair states need zz: solve the hierarchy with four_point=True")
+        return xstate_rdm(z[i - 1], z[j - 1], zz[i - 1], pm[i - 1])
+
+    diagnostics = Diagnostics(residual=residual, hermiticity=0.0, iterations=iterations or None,
+                              wall_time=time.perf_counter() - start,
+                              notes=notes)
+    return HierarchyNESS(model, "hierarchy", z, jw.current(corr), zz, diagnostics, pair_state, None,
+                         has_zz=bool(four_point))
+
+
