@@ -39,7 +39,7 @@ def _print_table(result: dict[str, Any]) -> None:
             str(k + 1),
             f"{result['magnetization'][k]: .12f}",
             f"{result['current'][k]: .12f}" if bond else "",
-            f"{result['zz'][k]: .12f}" if bond else "",
+            ("not computed" if result["zz"] is None else f"{result['zz'][k]: .12f}") if bond else "",
         )
     console.print(table)
     if result["pairs"]:
