@@ -46,3 +46,12 @@ def test_hierarchy_refuses_far_pairs_on_the_cli() -> None:
                                        "hierarchy", "--pair", "2", "5"])
     assert result.exit_code == 2
     assert "nearest-neighbour" in result.output
+
+
+def test_profile_only_hierarchy_prints_a_table_and_null_zz() -> None:
+    args = ["solve", "--n", "40", "--mu", "1", "--dephasing", "0.1", "--disorder", "0.3", "--seed", "1"]
+    table = CliRunner().invoke(main, args)
+    assert table.exit_code == 0, table.output
+    assert "not computed" in table.output
+    out = run_json(*args[1:])
+    assert out["method"] == "hierarchy" and out["zz"] is None and len(out["current"]) == 39
