@@ -16,6 +16,10 @@ matrix products), memory O(n²).
 Algorithm: A is complex symmetric, so its eigenvectors can be normalised to VᵀV = 1 and V⁻¹ = Vᵀ; then
 C = V Y V^H with Y_ab = −(VᵀG V̄)_ab / (λ_a + λ̄_b) (G has rank 2). If the eigenbasis is ill-conditioned (near an
 exceptional point) the solver falls back to Bartels–Stewart (:func:`scipy.linalg.solve_continuous_lyapunov`).
+
+Limitation: a mode that relaxes slower than machine precision (Re λ ≈ 0, e.g. localized by disorder far from both
+ends: already for W ≈ 0.3 at n ≈ 150) has an occupation no double-precision method determines; :func:`solve`
+then raises :class:`~nesskit.errors.SolverError` instead of returning a state that only looks converged.
 """
 
 from __future__ import annotations
