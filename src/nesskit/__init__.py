@@ -25,6 +25,7 @@ from .errors import ParameterError, SolverError
 from .model import Model, disorder_fields
 from .ness import NESS, Diagnostics
 from .solve import available_methods, choose_method, solve
+from .sweep import sweep, thermal_sweep
 
 __version__ = "0.1.0"
 
@@ -36,6 +37,8 @@ __all__ = [
     "SolverError",
     "solve",
     "choose_method",
+    "sweep",
+    "thermal_sweep",
     "available_methods",
     "disorder_fields",
     "partial_transpose",

@@ -39,6 +39,8 @@ from .ness import NESS
 
 #: Names a sweep axis may have (Model keywords; ``coupling`` sets Γ_L = Γ_R).
 AXIS_NAMES = ("c", "d", "mu", "mu_bar", "coupling", "coupling_left", "coupling_right", "dephasing", "n", "delta")
+#: Axes of the grand-canonical (thermal) sweep of the infinite XX chain (SPEC §5); not mixed with the above.
+THERMAL_AXIS_NAMES = ("beta", "phi")
 #: Fixed (non-axis) keywords accepted: every Model keyword.
 FIXED_NAMES = (*AXIS_NAMES, "fields", "hopping")
 #: Meaning of the values of the ``status`` variable.
@@ -65,8 +67,9 @@ CONVENTIONS = (
 # ---------------------------------------------------------------------------------------------------
 def _axis_name(name: str) -> str:
     key = str(name).strip().replace("-", "_")
-    if key not in AXIS_NAMES:
-        raise ParameterError(f"axis {name!r}: unknown parameter; allowed axes are {', '.join(AXIS_NAMES)}")
+    if key not in AXIS_NAMES + THERMAL_AXIS_NAMES:
+        allowed = ", ".join(AXIS_NAMES + THERMAL_AXIS_NAMES)
+        raise ParameterError(f"axis {name!r}: unknown parameter; allowed axes are {allowed}")
     return key
 
 
@@ -692,6 +695,8 @@ def sweep(
     """
     from .storage import PartStore, definition_digest, write_dataset
 
+    if set(normalise_axes(axes)) & set(THERMAL_AXIS_NAMES):
+        return thermal_sweep(axes, out=out, command=command, **fixed)
     if workers == "serial":
         workers = 0
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 0):
@@ -751,4 +756,59 @@ def sweep(
     if store is not None:
         store.finish(ds)
         return xr.load_dataset(store.out)
+    return ds
+
+
+def thermal_sweep(
+    axes: Mapping[str, Any] | Sequence[str],
+    *,
+    out: str | os.PathLike[str] | None = None,
+    command: str | None = None,
+    **fixed: Any,
+) -> xr.Dataset:
+    """Grand-canonical nearest-neighbour state of the infinite XX chain on a (β, φ) grid (SPEC §5, Eqs. 2–4).
+
+    ρ_G ∝ exp(−βH − φM) (nesskit's sign of φ, see :mod:`nesskit.thermal`), evaluated by the vectorised
+    quadratures of :func:`nesskit.thermal.infinite_chain`. :func:`sweep` calls this when its axes are
+    ``beta`` and/or ``phi``; the other one may be fixed by keyword (default 0).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``magnetization``, ``xx``, ``zz``, ``energy`` and the four measures of SPEC §2 (``lambda_min``,
+        ``negativity``, ``log_negativity``, ``concurrence``) of the nearest-neighbour pair, over the axes.
+    """
+    from .storage import write_dataset
+    from .thermal import infinite_chain
+
+    grid = normalise_axes(axes)
+    unknown = [k for k in grid if k not in THERMAL_AXIS_NAMES]
+    if unknown:
+        raise ParameterError(f"axes {unknown} cannot be mixed with the thermal axes beta, phi (SPEC §5)")
+    extra = [k for k in fixed if k not in THERMAL_AXIS_NAMES]
+    if extra:
+        raise ParameterError(f"a thermal sweep takes only beta and phi, not {extra}")
+    values = {k: grid.get(k, np.asarray([float(fixed.get(k, 0.0))])) for k in THERMAL_AXIS_NAMES}
+    beta = values["beta"][:, None]
+    phi = values["phi"][None, :]
+    result = infinite_chain(beta, phi)
+    z, xx, zz = (np.broadcast_to(result[k], (beta.size, phi.size)) for k in ("magnetization", "xx", "zz"))
+    measures = xstate_measures(z, z, zz, xx / 2)
+    dims = ("beta", "phi")
+    data = {k: (dims, np.broadcast_to(result[k], z.shape).copy()) for k in ("magnetization", "xx", "zz", "energy")}
+    data.update({k: (dims, np.asarray(measures[k])) for k in MEASURES})
+    ds = xr.Dataset(data, coords={"beta": values["beta"], "phi": values["phi"]})
+    ds = ds.isel({k: 0 for k in THERMAL_AXIS_NAMES if k not in grid})
+    ds.attrs.update({
+        "title": "nesskit thermal sweep (infinite XX chain, grand canonical)",
+        "conventions": "rho_G ~ exp(-beta H - phi M), H of Eq. 1, M = sum sigma^z; nearest-neighbour pair "
+                       "(SPEC §5); lambda_min of Eq. 4",
+        "method": "thermal-quadrature",
+        "nesskit_version": _version(),
+    })
+    if command is not None:
+        ds.attrs["command"] = command
+    if out is not None:
+        write_dataset(ds, out, "thermal")
+        return xr.load_dataset(out)
     return ds

@@ -59,10 +59,12 @@ def _fixed_parameters(ctx: click.Context, axes: dict[str, Any], options: dict[st
 @click.option("--chunk-size", type=int, default=None, help="Points per task and per stored part.")
 @click.option("--overwrite", is_flag=True, help="Replace an --out file holding a different sweep.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--beta", type=float, default=None, help="Thermal map: fixed inverse temperature (axis phi).")
+@click.option("--phi", type=float, default=None, help="Thermal map: fixed φ of exp(−βH − φM) (axis beta).")
 @click.pass_context
 def map_command(ctx: click.Context, axis_specs: tuple[str, ...], method: str, pair_specs: tuple[str, ...],
                 out: str, workers: int | None, scheduler: str | None, chunk_size: int | None, overwrite: bool,
-                progress: bool | None, **options: Any) -> None:
+                progress: bool | None, beta: float | None, phi: float | None, **options: Any) -> None:
     """Sweep model parameters and store λ_min, negativity, concurrence, magnetization, current (netCDF).
 
     Example: nesskit map --axis c=-1:1:401 --axis d=-1:1:401 --coupling 1 --pair bulk --out map.nc
@@ -71,9 +73,19 @@ def map_command(ctx: click.Context, axis_specs: tuple[str, ...], method: str, pa
     from ..sweep import normalise_axes, sweep
 
     axes = normalise_axes(list(axis_specs))
+    command = "nesskit " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:] else None
+    if {"beta", "phi"} & set(axes):
+        thermal_fixed = {k: v for k, v in (("beta", beta), ("phi", phi)) if v is not None and k not in axes}
+        ds = sweep(axes, out=out, command=command, **thermal_fixed)
+        lam = ds["lambda_min"]
+        click.echo(f"wrote {out}: {lam.size} points of the grand-canonical infinite XX chain (SPEC §5); "
+                   f"entangled (lambda_min < -1e-12) at {int((lam < -1e-12).sum())}, "
+                   f"min lambda_min {float(lam.min()):.6e}")
+        return
+    if beta is not None or phi is not None:
+        raise ParameterError("--beta/--phi belong to thermal maps: give an axis beta=... or phi=...")
     fixed = _fixed_parameters(ctx, axes, options)
     pairs = [parse_pair(p) for p in pair_specs]
-    command = "nesskit " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:] else None
     ds = sweep(axes, pairs=pairs, method=method, workers=workers, scheduler=scheduler, chunk_size=chunk_size,
                out=out, overwrite=overwrite, progress=progress, command=command, **fixed)
     status = ds["status"].values
@@ -113,7 +125,12 @@ def draw_lambda_min_map(ds: xr.Dataset, pair: str | int | None = None, ax: Any =
         ax.plot(segment[:, 0], segment[:, 1], color="black", lw=1.2)
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    label = pair if pair is not None else str(ds["pair"].values[0])
+    if pair is not None:
+        label = pair
+    elif "pair" in ds.coords:
+        label = str(ds["pair"].values[0])
+    else:
+        label = "nearest neighbours (thermal)"
     ax.set_title(f"λ_min of pair {label}; black: λ_min = 0")
     return ax
 
@@ -140,7 +157,7 @@ def plot_command(dataset: str, out: str, pair: str | None, selections: tuple[str
             ds = ds.sel({name: float(value)}, method="nearest")
         except ValueError:
             raise ParameterError(f"--sel {item!r}: VALUE must be a number") from None
-    if pair is None:
+    if pair is None and "pair" in ds.coords:
         pair = str(ds["pair"].values[0])
     ax = draw_lambda_min_map(ds, pair)
     ax.figure.tight_layout()
