@@ -242,3 +242,17 @@ def test_block_density_matrix() -> None:
     assert np.all(full[~mask] == 0)
     with pytest.raises(ParameterError, match="max_sites"):
         dm.to_dense(max_sites=4)
+
+
+def test_auto_falls_back_to_lu_at_n7_in_the_zeno_regime() -> None:
+    """Γ ≫ 1 slows GMRES (frequent boundary jumps); with a tiny GMRES budget, auto must fall back to LU and still
+    match Eq. 13."""
+    gam = 15.0
+    ness = exact.solve(Model(7, coupling=gam, mu=1.0), maxiter=1, restart=20, max_refinements=0)
+    assert "fell back to sparse LU" in ness.diagnostics.notes
+    assert ness.diagnostics.residual <= 1e-12
+    t, a1, a, an = eq13(gam, gam, 1.0, 0.0)
+    np.testing.assert_allclose(ness.magnetization, [a1] + [a] * 5 + [an], atol=1e-10)
+    np.testing.assert_allclose(ness.current, t, atol=1e-10)
+    with pytest.raises(SolverError, match="Zeno"):
+        exact.solve(Model(7, coupling=gam, mu=1.0), linear_solver="gmres", maxiter=1, restart=20, max_refinements=0)
