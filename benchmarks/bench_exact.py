@@ -19,7 +19,7 @@ Compared:
 Usage::
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_exact.py --n-max 10 --repeats 3 \
-        --qutip-timeout 600 --memory-limit 12 --nesskit-extra 11,12 --output benchmarks/results_exact.md
+        --qutip-timeout 600 --memory-limit 12 --nesskit-extra 11,12 --output /tmp/results_exact.md
 
 A QuTiP variant that times out or runs out of memory at some n is not run at larger n.
 """
