@@ -14,8 +14,12 @@ Every observable then follows from C: ⟨σᶻ_j⟩ = 2C_jj − 1, t_j = 2 Im C_
 matrix products), memory O(n²).
 
 Algorithm: A is complex symmetric, so its eigenvectors can be normalised to VᵀV = 1 and V⁻¹ = Vᵀ; then
-C = V Y V^H with Y_ab = −(VᵀG V̄)_ab / (λ_a + λ̄_b) (G has rank 2). If the eigenbasis is ill-conditioned (near an
-exceptional point) the solver falls back to Bartels–Stewart (:func:`scipy.linalg.solve_continuous_lyapunov`).
+C = V Y V^H with Y_ab = −(VᵀG V̄)_ab / (λ_a + λ̄_b) (G has rank 2). A is also tridiagonal: for n ≥ 64 its
+eigenvalues come from the Ehrlich–Aberth iteration on det(z − A) (three-term recurrence, O(n²)) and its
+eigenvectors from inverse iteration (O(n²)), nearly degenerate clusters (the two Zeno end modes of a symmetric
+chain) made bilinear-orthonormal; only the two products of C = V Y V^H are O(n³). LAPACK's ``zgeev`` is the
+fallback, and if the eigenbasis is ill-conditioned (near an exceptional point), Bartels–Stewart
+(:func:`scipy.linalg.solve_continuous_lyapunov`); the Lyapunov residual decides.
 
 Limitation: a mode that relaxes slower than machine precision (Re λ ≈ 0, e.g. localized by disorder far from both
 ends: already for W ≈ 0.3 at n ≈ 150) has an occupation no double-precision method determines; :func:`solve`
@@ -72,9 +76,172 @@ def _check_relaxation(lam: np.ndarray, a: np.ndarray) -> None:
         )
 
 
-def _lyapunov_eigen(a: np.ndarray, gain: np.ndarray) -> np.ndarray:
+#: Chains at least this long get their eigenpairs in O(n²) (Ehrlich–Aberth + inverse iteration) before ``zgeev``.
+TRIDIAGONAL_MIN_N = 64
+
+
+def _newton_ratios(z: np.ndarray, diag: np.ndarray, off2: np.ndarray) -> np.ndarray:
+    """p(z)/p'(z) for p(z) = det(z − T), T tridiagonal with diagonal ``diag`` and squared off-diagonals ``off2``.
+
+    Three-term recurrence on the ratios r_j = p_j/p_{j−1} and s_j = p_j'/p_j (no overflow), vectorised over z.
+    """
+    r = z - diag[0]
+    s_prev = np.zeros_like(z)
+    s = 1.0 / r
+    for j in range(1, diag.size):
+        r_new = (z - diag[j]) - off2[j - 1] / r
+        s_new = (1.0 + (z - diag[j]) * s - off2[j - 1] * s_prev / r) / r_new
+        s_prev, s, r = s, s_new, r_new
+    return 1.0 / s
+
+
+def _aberth_eigenvalues(diag: np.ndarray, off: np.ndarray, start: np.ndarray, max_iter: int = 300) -> np.ndarray | None:
+    """All eigenvalues of a complex symmetric tridiagonal matrix by the Ehrlich–Aberth iteration, O(n²) per sweep.
+
+    Simultaneous Newton steps on det(z − T) with mutual repulsion of the approximations (Bini, Gemignani and
+    Tisseur, SIAM J. Matrix Anal. Appl. 27, 153 (2005)); converged roots are frozen. None if it fails to converge.
+    """
+    z = start.astype(complex)
+    off2 = (off * off).astype(complex)
+    scale = max(float(np.max(np.abs(diag))), float(np.max(np.abs(off))) if off.size else 0.0, 1.0)
+    active = np.ones(z.size, dtype=bool)
+    with np.errstate(all="ignore"):
+        for _ in range(max_iter):
+            idx = np.flatnonzero(active)
+            if idx.size == 0:
+                return z
+            zi = z[idx]
+            ratio = _newton_ratios(zi, diag, off2)
+            diff = zi[:, None] - z[None, :]
+            diff[np.arange(idx.size), idx] = np.inf
+            step = ratio / (1.0 - ratio * (1.0 / diff).sum(axis=1))
+            bad = ~np.isfinite(step)
+            step[bad] = 1e-9 * scale * (1 + 1j)
+            z[idx] = zi - step
+            active[idx] = bad | (np.abs(step) > 4e-16 * scale)
+    return None
+
+
+def _inverse_iteration(diag: np.ndarray, off: np.ndarray, shifts: np.ndarray, sweeps: int = 2,
+                       start: np.ndarray | None = None) -> np.ndarray:
+    """Eigenvectors (columns) of the complex symmetric tridiagonal T for accurate eigenvalues ``shifts``.
+
+    Inverse iteration with the Thomas algorithm, all shifts at once (O(n²)), from ``start`` (default: all ones);
+    normalised so that vᵀv = 1.
+    """
+    n, m = diag.size, shifts.size
+    scale = max(float(np.max(np.abs(diag))), float(np.max(np.abs(off))), 1.0)
+    tiny = 1e-300 + 1e-15 * scale
+    pivots = np.empty((n, m), dtype=complex)
+    mult = np.empty((n, m), dtype=complex)
+    with np.errstate(all="ignore"):
+        d = diag[0] - shifts
+        d = np.where(np.abs(d) < tiny, tiny, d)
+        pivots[0] = d
+        for j in range(1, n):
+            mult[j] = off[j - 1] / pivots[j - 1]
+            d = (diag[j] - shifts) - mult[j] * off[j - 1]
+            pivots[j] = np.where(np.abs(d) < tiny, tiny, d)
+        x = np.ones((n, m), dtype=complex) if start is None else start.astype(complex)
+        for _ in range(sweeps):
+            y = x
+            for j in range(1, n):
+                y[j] = y[j] - mult[j] * y[j - 1]
+            y[n - 1] = y[n - 1] / pivots[n - 1]
+            for j in range(n - 2, -1, -1):
+                y[j] = (y[j] - off[j] * y[j + 1]) / pivots[j]
+            x = y / np.max(np.abs(y), axis=0)
+        return x / np.sqrt(np.einsum("ja,ja->a", x, x))
+
+
+def _tridiagonal_eigen(model: Model) -> tuple[np.ndarray, np.ndarray] | None:
+    """Eigenpairs of A = i𝗁 − B (complex symmetric tridiagonal) in O(n²), or None to fall back to ``zgeev``.
+
+    A = iK with K = 𝗁 + iB: the eigenvalues κ of K by :func:`_aberth_eigenvalues`, started from the spectrum of
+    the real 𝗁 (``eigh_tridiagonal``) shifted by first-order perturbation theory, and the eigenvectors by
+    :func:`_inverse_iteration`. The caller checks the Lyapunov residual and falls back if it is not small.
+    """
+    beta, _ = jw.bath_vectors(model)
+    off = 2.0 * model.hopping
+    if np.any(off == 0.0):
+        return None
+    real_diag = 2.0 * model.fields
+    energies, w = sla.eigh_tridiagonal(real_diag, off, check_finite=False)
+    diag = real_diag + 1j * (beta + 2.0 * model.dephasing)
+    start = energies + 1j * (beta[0] * w[0] ** 2 + beta[-1] * w[-1] ** 2)
+    kappa = _aberth_eigenvalues(diag, off, start)
+    if kappa is None or not np.all(np.isfinite(kappa)):
+        return None
+    vec = _inverse_iteration(diag, off, kappa)
+    scale = max(float(np.max(np.abs(diag))), float(np.max(off)), 1.0)
+    for cluster in _clusters(kappa, 1e-8 * scale):
+        # nearly degenerate eigenvalues (e.g. the two Zeno end modes of a symmetric chain): inverse iteration from
+        # independent starts spans the near-invariant subspace; then make the basis orthonormal for the bilinear
+        # form vᵀw (complex Cholesky of the Gram matrix), as the formula V⁻¹ = Vᵀ requires.
+        rng = np.random.default_rng(len(cluster))
+        starts = rng.standard_normal((diag.size, len(cluster))) + 1j * rng.standard_normal((diag.size, len(cluster)))
+        # shift off the cluster by more than its splitting (an exactly singular shift would collapse the block
+        # onto one vector) but far less than the distance to other eigenvalues
+        shift = kappa[cluster].mean() + 1e-6 * scale * (1 + 1j)
+        block = _inverse_iteration(diag, off, np.full(len(cluster), shift), sweeps=4, start=starts)
+        gram = block.T @ block
+        if not np.all(np.isfinite(gram)):
+            return None
+        try:
+            chol = _complex_symmetric_cholesky(gram)
+        except np.linalg.LinAlgError:
+            return None
+        vec[:, cluster] = sla.solve_triangular(chol, block.T, lower=True).T
+    if not np.all(np.isfinite(vec)):
+        return None
+    return 1j * kappa, vec
+
+
+def _clusters(values: np.ndarray, tol: float) -> list[np.ndarray]:
+    """Groups (index arrays, size ≥ 2) of values linked by distances below ``tol`` (k-d tree + union–find)."""
+    from scipy.spatial import cKDTree
+
+    pairs = cKDTree(np.column_stack([values.real, values.imag])).query_pairs(tol, output_type="ndarray")
+    if len(pairs) == 0:
+        return []
+    parent = np.arange(values.size)
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, b in pairs:
+        ra, rb = root(int(a)), root(int(b))
+        if ra != rb:
+            parent[rb] = ra
+    roots = np.array([root(k) for k in np.unique(pairs)])
+    members = np.unique(pairs)
+    return [members[roots == r] for r in np.unique(roots)]
+
+
+def _complex_symmetric_cholesky(m: np.ndarray) -> np.ndarray:
+    """Lower-triangular L with L Lᵀ = m for a small complex symmetric m (no conjugation); raises if a pivot is 0."""
+    k = m.shape[0]
+    low = np.zeros_like(m)
+    for j in range(k):
+        d = m[j, j] - low[j, :j] @ low[j, :j]
+        if abs(d) < 1e-12 * max(1.0, float(np.max(np.abs(m)))):
+            raise np.linalg.LinAlgError("degenerate bilinear form on a cluster of eigenvectors")
+        low[j, j] = np.sqrt(d)
+        for i in range(j + 1, k):
+            low[i, j] = (m[i, j] - low[i, :j] @ low[j, :j]) / low[j, j]
+    return low
+
+
+def _lyapunov_eigen(a: np.ndarray, gain: np.ndarray, model: Model | None = None) -> np.ndarray:
     """C solving AC + CA^H + diag(gain) = 0 via the eigenvectors of the complex symmetric A."""
-    lam, vec = sla.eig(a, check_finite=False)
+    pairs = _tridiagonal_eigen(model) if model is not None and model.n >= TRIDIAGONAL_MIN_N else None
+    if pairs is None:
+        lam, vec = sla.eig(a, check_finite=False)
+    else:
+        lam, vec = pairs
     _check_relaxation(lam, a)
     norms = np.sqrt(np.einsum("ia,ia->a", vec, vec))  # complex "norm" vᵀv (no conjugation)
     if np.any(np.abs(norms) < 1e-8):
@@ -103,7 +270,7 @@ def correlation_matrix(model: Model, algorithm: str = "eigen") -> tuple[np.ndarr
     _, gain = jw.bath_vectors(model)
     if algorithm == "eigen":
         try:
-            corr = _lyapunov_eigen(a, gain)
+            corr = _lyapunov_eigen(a, gain, model)
             corr = 0.5 * (corr + corr.conj().T)
             scale = max(float(np.linalg.norm(gain)), 1.0)
             if jw.correlation_residual(model, corr) <= EIGEN_RESIDUAL_LIMIT * scale * max(model.n, 1):
