@@ -120,3 +120,17 @@ def test_real_subprocess() -> None:
                          text=True, env=env, timeout=120)
     assert bad.returncode == 2
     assert "dephasing" in bad.stderr and "Traceback" not in bad.stderr and bad.stdout == ""
+
+
+def test_tol_reaches_the_exact_solver_and_is_refused_elsewhere():
+    from click.testing import CliRunner
+
+    from nesskit.cli import main
+
+    runner = CliRunner()
+    ok = runner.invoke(main, ["solve", "--n", "5", "--mu", "1", "--delta", "0.4", "--tol", "1e-13", "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["residual"] <= 1e-13
+    bad = runner.invoke(main, ["solve", "--n", "5", "--mu", "1", "--tol", "1e-13"])
+    assert bad.exit_code == 2
+    assert "--tol" in bad.output and "Traceback" not in bad.output

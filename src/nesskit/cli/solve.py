@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from ..solve import METHODS, solve
+from ..errors import ParameterError
+from ..solve import METHODS, choose_method, solve
 from .options import model_from_options, model_options
 
 
@@ -61,11 +62,23 @@ def _print_table(result: dict[str, Any]) -> None:
               help="Solver; auto takes the fastest exact method that applies.")
 @click.option("--pair", "pairs", type=(int, int), multiple=True, metavar="I J",
               help="A pair of sites (1-based) whose two-spin state and entanglement to report; repeatable.")
+@click.option("--tol", type=float, default=None,
+              help="Exact solver only: target residual ‖𝓛ρ‖ (default 1e-12).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-def command(method: str, pairs: tuple[tuple[int, int], ...], as_json: bool, **options: Any) -> None:
+def command(method: str, pairs: tuple[tuple[int, int], ...], tol: float | None, as_json: bool,
+            **options: Any) -> None:
     """Solve for the NESS of one chain (SPEC §1) and report profiles and pair entanglement."""
     model = model_from_options(options)
-    ness = solve(model, method=method, pairs=list(pairs))
+    extra: dict[str, Any] = {}
+    if tol is not None:
+        chosen = choose_method(model, list(pairs)) if method == "auto" else method
+        if chosen != "exact":
+            raise ParameterError(f"--tol applies to the exact solver, but method {chosen!r} was chosen; "
+                                 "add --method exact")
+        if not tol > 0:
+            raise ParameterError(f"--tol must be > 0, got {tol}")
+        extra["tol"] = tol
+    ness = solve(model, method=method, pairs=list(pairs), **extra)
     result = ness.to_dict(pairs)
     if as_json:
         click.echo(json.dumps(result))
