@@ -4,7 +4,7 @@ Handles everything a :class:`~nesskit.model.Model` describes (XXZ Δ, site field
 dephasing γ_j, Γ_L ≠ Γ_R). The NESS commutes with M = Σ_j σᶻ_j, so only the C(2n, n) entries ρ_ab with
 M(a) = M(b) are unknown (:mod:`nesskit.solvers._sector`): 12 870 at n = 8, 184 756 at n = 10, 2.7 M at n = 12.
 
-Linear algebra (chosen by measurement, see ``benchmarks/results_exact.md``):
+Linear algebra (chosen by measurement, see ``benchmarks/RESULTS.md``):
 
 * ``"gmres"`` (default for n ≥ 7): split 𝓛 = 𝓛₀ + 𝓙 into the no-jump part 𝓛₀ρ = −i(Kρ − ρK†),
   K = H − i Σ_k L_k†L_k, and the jumps 𝓙ρ = Σ_k 2L_kρL_k†. 𝓛₀ is inverted exactly per sector from K_m = VΛV⁻¹

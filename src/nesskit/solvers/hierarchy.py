@@ -24,7 +24,7 @@ with 𝗁₂ the two-particle hopping (nearest-neighbour hopping never reorders 
 β_a + β_b and γ_a + γ_b, and γ(X∩Y) the summed dephasing of the sites the pairs X = {a, b}, Y = {c, d} share
 (dephasing of a quartic monomial: 2Σ_{s∈XΔY}γ_s = 2(γ(X) + γ(Y)) − 4γ(X∩Y)). Then ⟨n_jn_k⟩ = M[jk, jk]/2 and
 ⟨σᶻ_jσᶻ_k⟩ = 4⟨n_jn_k⟩ − 2C_jj − 2C_kk + 1. The m² ≈ n⁴/4 unknowns are solved by GMRES preconditioned with the exact
-Lyapunov part (eigenvectors of A₂); cost ~ n⁶, n = 40 in about 20 s on one core (benchmarks/results_scaling.md).
+Lyapunov part (eigenvectors of A₂); cost ~ n⁶, n = 40 in about 20 s on one core (benchmarks/RESULTS.md).
 
 Non-adjacent pairs need ⟨σ⁺_iσ⁻_j⟩ = ⟨c†_i Π(1 − 2n_l) c_j⟩, a (j−i+1)-point function: not computed, so
 ``pair_state`` refuses them (use ``exact`` for small n, or ``free-fermion`` at γ = 0).
