@@ -134,3 +134,20 @@ def test_tol_reaches_the_exact_solver_and_is_refused_elsewhere():
     bad = runner.invoke(main, ["solve", "--n", "5", "--mu", "1", "--tol", "1e-13"])
     assert bad.exit_code == 2
     assert "--tol" in bad.output and "Traceback" not in bad.output
+
+
+def test_one_number_lists_broadcast_like_scalars():
+    """--fields 0.3 means a uniform field (like --field 0.3), --dephasing 0.1 every site, --hopping 1 every bond."""
+    from click.testing import CliRunner
+
+    from nesskit.cli import main
+
+    runner = CliRunner()
+    base = ["solve", "--n", "4", "--mu", "1", "--dephasing", "0.1", "--json"]
+    one = runner.invoke(main, [*base, "--fields", "0.3", "--hopping", "1"])
+    uniform = runner.invoke(main, [*base, "--field", "0.3"])
+    assert one.exit_code == 0 and uniform.exit_code == 0, one.output + uniform.output
+    assert json.loads(one.output)["model"]["fields"] == [0.3] * 4
+    assert json.loads(one.output)["magnetization"] == json.loads(uniform.output)["magnetization"]
+    wrong = runner.invoke(main, [*base, "--fields", "0.1,0.2"])
+    assert wrong.exit_code == 2 and "fields" in wrong.output

@@ -68,7 +68,8 @@ def model_kwargs(options: dict[str, Any]) -> dict[str, Any]:
     if options.get("field") is not None:
         kw["fields"] = options["field"]
     elif options.get("fields") is not None:
-        kw["fields"] = parse_list("--fields", options["fields"])
+        fields = parse_list("--fields", options["fields"]) or [0.0]
+        kw["fields"] = fields[0] if len(fields) == 1 else fields
     elif options.get("disorder") is not None:
         kw["fields"] = disorder_fields(int(options["n"]), options["disorder"], options.get("seed"))
     if options.get("hopping") is not None:
