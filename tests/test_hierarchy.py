@@ -145,3 +145,31 @@ def test_pairs_and_errors() -> None:
     inhomogeneous = Model(6, mu=1.0, dephasing=[0.1, 0.2, 0.1, 0.0, 0.3, 0.1])
     assert nesskit.choose_method(inhomogeneous, [(1, 2)]) == "hierarchy"
     assert nesskit.choose_method(inhomogeneous, [(1, 3)]) != "hierarchy"
+
+
+def test_two_point_eigen_route_equals_sparse_lu():
+    """The O(n²)-memory route (eigenpairs of A' + GMRES on the occupations) against sparse LU on n² unknowns."""
+    from nesskit.solvers import hierarchy as hh
+
+    rng = np.random.default_rng(5)
+    n = 120
+    model = Model(n, coupling_left=0.6, coupling_right=1.4, mu=0.9, mu_bar=-0.2,
+                  dephasing=rng.uniform(0.02, 0.2, n), fields=rng.uniform(-0.05, 0.05, n),
+                  hopping=rng.uniform(0.9, 1.1, n - 1))
+    eigen, res_eigen, used_eigen = hh.two_point(model, "eigen")
+    lu, res_lu, used_lu = hh.two_point(model, "sparse-lu")
+    assert (used_eigen, used_lu) == ("eigen", "sparse-lu")
+    np.testing.assert_allclose(eigen, lu, atol=1e-11)
+    assert res_eigen < 1e-11
+
+
+def test_long_chain_with_dephasing_matches_closed_form():
+    """n = 600 > TWO_POINT_LU_MAX_N takes the eigen route by default; profile and current vs SPEC §4."""
+    from nesskit.solvers import closed_form
+
+    model = Model(600, coupling=1.3, mu=1.0, mu_bar=0.1, dephasing=0.05)
+    ness = nesskit.solve(model, method="hierarchy")
+    assert "eigenvectors" in ness.diagnostics.notes
+    np.testing.assert_allclose(ness.magnetization, closed_form.magnetization(600, 1.3, 1.3, 1.0, 0.1, 0.05),
+                               atol=1e-10)
+    np.testing.assert_allclose(ness.current, closed_form.current(600, 1.3, 1.3, 1.0, 0.1, 0.05), atol=1e-12)

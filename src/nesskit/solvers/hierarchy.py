@@ -82,8 +82,25 @@ def two_point_operator(model: Model) -> sp.csc_matrix:
     return (sp.kron(a, eye) + sp.kron(eye, a.conj()) + sp.diags(diag)).tocsc()
 
 
-def two_point(model: Model) -> tuple[np.ndarray, float]:
-    """C_jk = ⟨c†_j c_k⟩ of the NESS with dephasing, and the residual ‖dC/dt‖_F (sparse LU, see module doc)."""
+#: Above this n the 2-point equations are solved by :func:`two_point_eigen` (O(n²) memory) instead of sparse LU.
+TWO_POINT_LU_MAX_N = 400
+
+
+def two_point(model: Model, algorithm: str = "auto") -> tuple[np.ndarray, float, str]:
+    """C_jk = ⟨c†_j c_k⟩ of the NESS with dephasing, the residual ‖dC/dt‖_F and the algorithm used.
+
+    ``algorithm``: ``"sparse-lu"`` (n² unknowns, exact; memory grows like the fill of a 2-D grid, ~1.6 GB at
+    n = 500), ``"eigen"`` (:func:`two_point_eigen`, O(n²) memory) or ``"auto"`` (LU up to
+    :data:`TWO_POINT_LU_MAX_N`, then eigen, falling back to LU if it fails).
+    """
+    if algorithm not in ("auto", "sparse-lu", "eigen"):
+        raise ParameterError(f"algorithm must be 'auto', 'sparse-lu' or 'eigen', got {algorithm!r}")
+    if algorithm == "eigen" or (algorithm == "auto" and model.n > TWO_POINT_LU_MAX_N):
+        result = two_point_eigen(model)
+        if result is not None or algorithm == "eigen":
+            if result is None:
+                raise SolverError("the eigenvector route of the 2-point equations did not converge")
+            return (*result, "eigen")
     n = model.n
     _, gain = jw.bath_vectors(model)
     rhs = np.zeros(n * n, dtype=complex)
@@ -91,7 +108,50 @@ def two_point(model: Model) -> tuple[np.ndarray, float]:
     op = two_point_operator(model)
     corr = _sparse_solve(op, rhs).reshape(n, n)
     corr = 0.5 * (corr + corr.conj().T)
-    return corr, jw.correlation_residual(model, corr)
+    return corr, jw.correlation_residual(model, corr), "sparse-lu"
+
+
+def two_point_eigen(model: Model, tol: float = 1e-14) -> tuple[np.ndarray, float] | None:
+    """2-point equations by the eigenvectors of A' and GMRES on the n occupations only.
+
+    The dephasing term 4 Diag(γ∘c) depends on C only through its diagonal c, so with 𝓛⁻¹ the inverse of the
+    Lyapunov map X ↦ A'X + XA'^H (exact through the eigenpairs of the complex symmetric tridiagonal A', as in
+    :mod:`nesskit.solvers.free_fermion`): C = −𝓛⁻¹(G + 4 Diag(γ∘c)) and c = diag C, a linear system of size n
+    for c solved by GMRES (each product: two n×n matrix products). Then C follows from one more 𝓛⁻¹.
+    None if the eigenpairs or GMRES fail (the caller falls back to sparse LU).
+    """
+    from .free_fermion import _tridiagonal_eigen
+
+    n = model.n
+    _, gain = jw.bath_vectors(model)
+    gamma = model.dephasing
+    pairs = _tridiagonal_eigen(model) if n >= 64 else None
+    if pairs is None:
+        lam, vec = sla.eig(jw.drift_matrix(model), check_finite=False)
+        vec = vec / np.sqrt(np.einsum("ia,ia->a", vec, vec))
+    else:
+        lam, vec = pairs
+    denom = -(lam[:, None] + lam.conj()[None, :])
+    conj = vec.conj()
+
+    def lyapunov_core(source: np.ndarray) -> np.ndarray:  # Y with C = V Y V^H for the diagonal source
+        return ((vec.T * source) @ conj) / denom
+
+    def diagonal(core: np.ndarray) -> np.ndarray:
+        return np.einsum("kb,kb->k", vec @ core, conj).real
+
+    c0 = diagonal(lyapunov_core(gain))
+    operator = spla.LinearOperator((n, n), dtype=float,
+                                   matvec=lambda c: c - diagonal(lyapunov_core(4.0 * gamma * c)))
+    occupations, info = spla.gmres(operator, c0, rtol=tol, atol=0.0, restart=min(n, 300), maxiter=20)
+    if info != 0 or not np.all(np.isfinite(occupations)):
+        return None
+    corr = (vec @ lyapunov_core(gain + 4.0 * gamma * occupations)) @ vec.conj().T
+    corr = 0.5 * (corr + corr.conj().T)
+    residual = jw.correlation_residual(model, corr)
+    if not residual <= 1e-9 * max(1.0, float(np.linalg.norm(gain))) * n:
+        return None
+    return corr, residual
 
 
 # -- 4-point ---------------------------------------------------------------------------------------------------
@@ -266,9 +326,10 @@ def solve(model: Model, four_point: bool | None = None, four_point_solver: str =
     if four_point is None:
         four_point = model.n <= FOUR_POINT_AUTO_MAX_N
     start = time.perf_counter()
-    corr, residual = two_point(model)
+    corr, residual, used = two_point(model)
     z = jw.magnetization(corr)
-    notes = "2-point: sparse LU on n^2 unknowns"
+    notes = ("2-point: sparse LU on n^2 unknowns" if used == "sparse-lu"
+             else "2-point: eigenvectors of A' + GMRES on the n occupations")
     if four_point:
         nn, res4, iterations = four_point_correlations(model, corr, four_point_solver)
         residual = max(residual, res4)
