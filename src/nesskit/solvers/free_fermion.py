@@ -168,7 +168,7 @@ def _tridiagonal_eigen(model: Model) -> tuple[np.ndarray, np.ndarray] | None:
     real_diag = 2.0 * model.fields
     energies, w = sla.eigh_tridiagonal(real_diag, off, check_finite=False)
     diag = real_diag + 1j * (beta + 2.0 * model.dephasing)
-    start = energies + 1j * (beta[0] * w[0] ** 2 + beta[-1] * w[-1] ** 2)
+    start = energies + 1j * ((beta + 2.0 * model.dephasing) @ (w * w))  # first-order perturbation theory
     kappa = _aberth_eigenvalues(diag, off, start)
     if kappa is None or not np.all(np.isfinite(kappa)):
         return None
