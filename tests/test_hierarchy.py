@@ -173,3 +173,19 @@ def test_long_chain_with_dephasing_matches_closed_form():
     np.testing.assert_allclose(ness.magnetization, closed_form.magnetization(600, 1.3, 1.3, 1.0, 0.1, 0.05),
                                atol=1e-10)
     np.testing.assert_allclose(ness.current, closed_form.current(600, 1.3, 1.3, 1.0, 0.1, 0.05), atol=1e-12)
+
+
+def test_tridiagonal_eigenpairs_with_dephasing():
+    """The O(n²) eigenpairs of A' = i𝗁 − B − 2Γ (used by the large-n 2-point route) are those of LAPACK."""
+    import scipy.linalg as sla
+
+    from nesskit.solvers import _jordan_wigner as jw
+
+    model = Model(300, coupling_left=0.9, coupling_right=1.6, mu=1.0, dephasing=0.1)
+    pairs = free_fermion._tridiagonal_eigen(model)
+    assert pairs is not None
+    lam, vec = pairs
+    a = jw.drift_matrix(model)
+    np.testing.assert_allclose(a @ vec, vec * lam, atol=1e-10)
+    reference = sla.eigvals(a)
+    assert np.max(np.min(np.abs(reference[:, None] - lam[None, :]), axis=1)) < 1e-10
