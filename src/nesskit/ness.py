@@ -49,6 +49,7 @@ class Diagnostics:
     notes: str = ""
 
     def as_dict(self) -> dict[str, Any]:
+        """The diagnostics as a JSON-serialisable dict (part of ``nesskit solve --json``)."""
         return {
             "residual": self.residual,
             "trace": self.trace,
