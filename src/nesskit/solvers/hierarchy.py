@@ -111,7 +111,7 @@ def two_point(model: Model, algorithm: str = "auto") -> tuple[np.ndarray, float,
     return corr, jw.correlation_residual(model, corr), "sparse-lu"
 
 
-def two_point_eigen(model: Model, tol: float = 1e-13) -> tuple[np.ndarray, float] | None:
+def two_point_eigen(model: Model, tol: float = 1e-12) -> tuple[np.ndarray, float] | None:
     """2-point equations by the eigenvectors of A' and GMRES on the n occupations only.
 
     The dephasing term 4 Diag(γ∘c) depends on C only through its diagonal c, so with 𝓛⁻¹ the inverse of the
@@ -144,7 +144,7 @@ def two_point_eigen(model: Model, tol: float = 1e-13) -> tuple[np.ndarray, float
     operator = spla.LinearOperator((n, n), dtype=float,
                                    matvec=lambda c: c - diagonal(lyapunov_core(4.0 * gamma * c)))
     # the occupations relax diffusively, so cond(I − F) grows like n²: ~110 iterations at n = 1000, ~170 at
-    # n = 2000 (each two n×n products); a tolerance much below 1e-13 only stalls in rounding
+    # n = 2000 (each two n×n products); a tolerance much below 1e-12 only stalls in rounding at large n
     occupations, info = spla.gmres(operator, c0, rtol=tol, atol=0.0, restart=min(n, 400), maxiter=3)
     if info != 0 or not np.all(np.isfinite(occupations)):
         return None
