@@ -114,3 +114,17 @@ def test_bad_input() -> None:
         regions.resolve_pair("central", 5)
     with pytest.raises(ParameterError, match="dephasing"):
         regions.c_min("boundary", 1.0, dephasing=-0.1)
+
+
+def test_spin_flip_maps_entangled_points_to_entangled_points():
+    """regions.spin_flip is the symmetry the figures use to draw the mirror tongue: λ_min is invariant under it."""
+    from dense_reference import dense_ness, dense_pair
+    from nesskit import Model, lambda_min
+    from nesskit.regions import spin_flip
+
+    c, d = 0.8, -0.3
+    fc, fd = spin_flip(c, d)
+    for pair in ((1, 2), (2, 3)):
+        lam = lambda_min(dense_pair(dense_ness(Model(4, coupling=2.0, c=c, d=d)), *pair, 4))
+        lam_flipped = lambda_min(dense_pair(dense_ness(Model(4, coupling=2.0, c=float(fc), d=float(fd))), *pair, 4))
+        assert lam == pytest.approx(lam_flipped, abs=1e-12)

@@ -39,6 +39,15 @@ Pair = str | tuple[int, int]
 
 
 # -- λ_min over the square ----------------------------------------------------------------------------------
+
+def spin_flip(c: Any, d: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Image (c, d) → (−c, −d) of points or curves under the global spin flip (module docstring).
+
+    σᶻ → −σᶻ maps (μ, μ̄) → (−μ, −μ̄) (Eqs. 8–9, 11) and leaves λ_min of every pair unchanged, so the left
+    tongue / pocket of the c–d square is the image of the right one.
+    """
+    return -np.asarray(c), -np.asarray(d)
+
 def resolve_pair(pair: Pair, n: int) -> tuple[int, int]:
     """Turn ``"boundary"`` (1, 2), ``"bulk"``/``"central"`` (n/2, n/2 + 1) or an (i, j) tuple into sites.
 

@@ -278,12 +278,7 @@ class SweepPlan:
     def validity(self) -> np.ndarray:
         """Boolean grid: True where the point satisfies Eq. 10 (rhombus), Γ_L, Γ_R > 0 and γ >= 0."""
         ok = np.ones(self.shape, dtype=bool)
-        one = np.asarray(1.0)
-        g = self.grid("coupling")
-        gl = self.grid("coupling_left")
-        gr = self.grid("coupling_right")
-        gl = gl if gl is not None else (g if g is not None else one)
-        gr = gr if gr is not None else (g if g is not None else one)
+        gl, gr = self.couplings()
         ok &= (gl > 0) & (gr > 0)
         c, d = self.driving_cd()
         tol = 1 + RHOMBUS_TOLERANCE
@@ -292,6 +287,16 @@ class SweepPlan:
         if deph is not None:
             ok &= np.all(np.atleast_1d(deph) >= 0) if "dephasing" not in self.axes else (deph >= 0)
         return ok
+
+    def couplings(self) -> tuple[np.ndarray, np.ndarray]:
+        """(Γ_L, Γ_R) grids (broadcastable): an explicit left/right value, else ``coupling``, else 1."""
+        one = np.asarray(1.0)
+        g = self.grid("coupling")
+        gl = self.grid("coupling_left")
+        gr = self.grid("coupling_right")
+        gl = gl if gl is not None else (g if g is not None else one)
+        gr = gr if gr is not None else (g if g is not None else one)
+        return gl, gr
 
     def driving_cd(self) -> tuple[np.ndarray, np.ndarray]:
         """(c, d) grids (broadcastable) of Eq. 11, from (c, d) or (μ, μ̄) whichever was given."""
@@ -464,12 +469,7 @@ def _vectorised(plan: SweepPlan) -> dict[str, np.ndarray]:
     cf = _closed_form_module()
     shape = plan.shape
     valid = np.broadcast_to(plan.validity(), shape)
-    one = np.asarray(1.0)
-    g = plan.grid("coupling")
-    gl = plan.grid("coupling_left")
-    gr = plan.grid("coupling_right")
-    gl = gl if gl is not None else (g if g is not None else one)
-    gr = gr if gr is not None else (g if g is not None else one)
+    gl, gr = plan.couplings()
     c, d = plan.driving_cd()
     deph = plan.grid("dephasing")
     deph = np.asarray(0.0) if deph is None else np.asarray(deph, dtype=float).reshape(-1)[0] \

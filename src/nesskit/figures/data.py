@@ -109,12 +109,6 @@ def _square_perimeter(points: int) -> tuple[np.ndarray, np.ndarray]:
     return c, d
 
 
-def _mirror(c: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The spin-flip image (c, d) → (−c, −d) of a curve: σᶻ → −σᶻ maps (μ, μ̄) → (−μ, −μ̄) and leaves every
-    two-spin entanglement unchanged, so the left tongue/pocket is the mirror of the right one (SPEC §1, Eq. 8–9)."""
-    return -c, -d
-
-
 # -- Figs. 4 and 7: the c–d and u–μ̄ planes -------------------------------------------------------------------------
 def entangled_map(pair: tuple[int, int], n: int, coupling: float, points: int, dephasing: float = 0.0,
                   lo: float = -1.0) -> dict[str, np.ndarray]:
@@ -129,6 +123,8 @@ def entangled_map(pair: tuple[int, int], n: int, coupling: float, points: int, d
 def _edge_curves(c_min: float, edge: Callable[[np.ndarray], np.ndarray], n: int, coupling: float,
                  samples: int = 400) -> dict[str, np.ndarray]:
     """The paper's boundary of the right tongue/pocket, c ∈ [c_min, 1], its mirror, and both in the u–μ̄ plane."""
+    from .. import regions
+
     if not np.isfinite(c_min) or c_min >= 1:
         empty = np.array([])
         return {"c": empty, "d": empty, "u": empty, "mu_bar": empty,
@@ -137,7 +133,7 @@ def _edge_curves(c_min: float, edge: Callable[[np.ndarray], np.ndarray], n: int,
     d = np.asarray(edge(c), dtype=float)
     keep = np.isfinite(d) & (d >= -1 - 1e-12) & (d <= 1 + 1e-12)
     c, d = c[keep], np.clip(d[keep], -1, 1)
-    cl, dl = _mirror(c, d)
+    cl, dl = regions.spin_flip(c, d)
     u, mb = _u_mu_bar(n, coupling, c, d)
     ul, mbl = _u_mu_bar(n, coupling, cl, dl)
     return {"c": c, "d": d, "u": u, "mu_bar": mb, "c_left": cl, "d_left": dl, "u_left": ul, "mu_bar_left": mbl}
