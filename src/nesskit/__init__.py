@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from .entanglement import (
     concurrence,
+    entangled,
     entanglement_measures,
+    entanglement_threshold,
     is_entangled,
     lambda_min,
     log_negativity,
@@ -22,9 +24,21 @@ from .entanglement import (
     partial_transpose,
 )
 from .errors import ParameterError, SolverError
+from .methods import (
+    Auto,
+    ClosedForm,
+    Exact,
+    FreeFermion,
+    Hierarchy,
+    Method,
+    available_methods,
+    choose_method,
+    method_from,
+    solve,
+)
 from .model import Model, disorder_fields
-from .ness import NESS, Diagnostics
-from .solve import available_methods, choose_method, solve
+from .ness import NESS, Diagnostics, PairSource
+from .pairs import pair_sites, resolve_pairs
 from .sweep import sweep, thermal_sweep
 
 __version__ = "0.1.0"
@@ -35,6 +49,16 @@ __all__ = [
     "Diagnostics",
     "ParameterError",
     "SolverError",
+    "PairSource",
+    "Method",
+    "Auto",
+    "ClosedForm",
+    "FreeFermion",
+    "Hierarchy",
+    "Exact",
+    "method_from",
+    "pair_sites",
+    "resolve_pairs",
     "solve",
     "choose_method",
     "sweep",
@@ -48,5 +72,7 @@ __all__ = [
     "concurrence",
     "entanglement_measures",
     "is_entangled",
+    "entangled",
+    "entanglement_threshold",
     "__version__",
 ]

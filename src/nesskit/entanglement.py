@@ -4,7 +4,8 @@ The paper's criterion is λ_min, the smallest eigenvalue of the partial transpos
 (Peres–Horodecki; necessary and sufficient for two qubits): entangled ⇔ λ_min < 0. nesskit also gives the
 negativity N = (‖ρ^{T_B}‖₁ − 1)/2, the logarithmic negativity log₂‖ρ^{T_B}‖₁ and Wootters' concurrence.
 All four agree on entangled versus separable. Near every boundary λ_min is tiny: decide "entangled"
-relative to the accuracy of the state (:func:`is_entangled` with a tolerance), never by sign alone.
+relative to the accuracy of the state with the one policy :func:`entangled` / :func:`entanglement_threshold`,
+never by sign alone.
 """
 
 from __future__ import annotations
@@ -88,9 +89,43 @@ def entanglement_measures(rdm: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def is_entangled(rdm: np.ndarray, tolerance: float = 1e-10) -> np.ndarray:
-    """True where λ_min < −tolerance; pick ``tolerance`` above the accuracy of the state (its residual)."""
-    return lambda_min(rdm) < -abs(tolerance)
+#: Absolute floor of the entanglement threshold: rounding of a unit-trace 4×4 state (a few hundred ulp).
+ENTANGLEMENT_ATOL = 1e-12
+#: The threshold grows with the method's error estimate by this safety factor.
+ENTANGLEMENT_ERROR_FACTOR = 10.0
+
+
+def entanglement_threshold(error: float | np.ndarray | None = None) -> np.ndarray:
+    """nesskit's one entanglement policy: the margin below zero that λ_min must pass to count as entangled.
+
+    threshold = :data:`ENTANGLEMENT_ATOL` + :data:`ENTANGLEMENT_ERROR_FACTOR` · error, where ``error`` is the
+    method's estimate of the absolute error of the two-spin state (``NESS.error_estimate``: the method's
+    ``diagnostics.error``, else its residual; None or NaN counts as 0, i.e. a closed form at rounding level).
+    λ_min is tiny near every boundary of an entangled region, so deciding by sign alone would call rounding noise
+    entanglement. Broadcasts over arrays of errors.
+    """
+    if error is None:
+        return np.asarray(ENTANGLEMENT_ATOL)
+    e = np.asarray(error, dtype=float)
+    e = np.where(np.isfinite(e), np.abs(e), 0.0)
+    return ENTANGLEMENT_ATOL + ENTANGLEMENT_ERROR_FACTOR * e
+
+
+def entangled(lambda_min: float | np.ndarray, error: float | np.ndarray | None = None) -> np.ndarray:
+    """True where λ_min < −:func:`entanglement_threshold` (error) — the policy used by every part of nesskit.
+
+    NaN λ_min (a point that was not computed) is never entangled.
+    """
+    lam = np.asarray(lambda_min, dtype=float)
+    return lam < -entanglement_threshold(error)
+
+
+def is_entangled(rdm: np.ndarray, error: float | np.ndarray | None = None) -> np.ndarray:
+    """Whether two-qubit states are entangled by nesskit's policy (:func:`entangled` of their λ_min).
+
+    ``error`` is the accuracy of the states (for a NESS: ``ness.error_estimate``).
+    """
+    return entangled(lambda_min(rdm), error)
 
 
 def xstate_measures(z_i: np.ndarray, z_j: np.ndarray, zz: np.ndarray, pm: np.ndarray) -> dict[str, np.ndarray]:

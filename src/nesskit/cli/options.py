@@ -81,3 +81,113 @@ def model_kwargs(options: dict[str, Any]) -> dict[str, Any]:
 def model_from_options(options: dict[str, Any]) -> Model:
     """Build and validate the :class:`~nesskit.model.Model` described by the CLI options."""
     return Model(**model_kwargs(options))
+
+
+# -- pairs: ``--pair I J`` or ``--pair NAME`` in every command --------------------------------------------------
+#: Placeholder the argument rewriting puts after a named pair so that ``--pair`` always has two tokens.
+_NAMED = "-"
+
+
+def rewrite_pair_arguments(args: list[str]) -> list[str]:
+    """Let ``--pair`` take two sites (``--pair 3 4``), one name (``--pair bulk``) or ``I,J`` (``--pair 3,4``).
+
+    click options have a fixed number of values, so ``--pair`` takes two; a name is followed by a placeholder and
+    ``I,J`` is split, before click parses the arguments.
+    """
+    from ..pairs import NAMED_PAIRS
+
+    out: list[str] = []
+    k = 0
+    while k < len(args):
+        tok = args[k]
+        if tok == "--pair" and k + 1 < len(args):
+            value = args[k + 1]
+            if value.strip().lower() in NAMED_PAIRS:
+                out += [tok, value, _NAMED]
+                k += 2
+                continue
+            if "," in value:
+                out += [tok, *[v.strip() for v in value.split(",", 1)]]
+                k += 2
+                continue
+        elif tok.startswith("--pair="):
+            out += ["--pair", tok.split("=", 1)[1]]
+            out = out[:-2] + rewrite_pair_arguments(out[-2:])
+            k += 1
+            continue
+        out.append(tok)
+        k += 1
+    return out
+
+
+class PairCommand(click.Command):
+    """A click command whose ``--pair`` accepts ``I J``, ``I,J`` or a name (see :func:`rewrite_pair_arguments`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, rewrite_pair_arguments(list(args)))
+
+
+def parse_pair_option(values: tuple[tuple[str, str], ...]) -> list[Any]:
+    """Turn the ``--pair`` values into pair specs: names stay names, two sites become (i, j) (validated later)."""
+    from ..pairs import parse_pair_spec
+
+    specs: list[Any] = []
+    for a, b in values:
+        if b == _NAMED:
+            specs.append(parse_pair_spec(a))
+            continue
+        try:
+            i, j = int(a), int(b)
+        except ValueError:
+            from ..pairs import NAMED_PAIRS
+
+            raise ParameterError(f"--pair takes two sites I J (1-based) or a name {NAMED_PAIRS}, got {a!r} {b!r}")\
+                from None
+        specs.append(parse_pair_spec((i, j)))
+    return specs
+
+
+def pair_option(default: tuple[str, ...] = (), help_extra: str = "") -> Callable[[Callable[..., Any]], Any]:
+    """The ``--pair`` option of every command (use the command class :class:`PairCommand`)."""
+    default_pairs = tuple((name, _NAMED) for name in default)
+    return click.option(
+        "--pair", "pairs", type=(str, str), multiple=True, metavar="I J | NAME", default=default_pairs,
+        show_default=", ".join(default) if default else False,
+        help="A pair: two sites I J (1-based), or boundary (1,2), bulk/central (n/2, n/2+1), last (n-1, n); "
+             "repeatable." + help_extra,
+    )
+
+
+# -- method ---------------------------------------------------------------------------------------------------
+def method_option(help_text: str = "Method; auto takes the first that applies (exact methods first).") \
+        -> Callable[[Callable[..., Any]], Any]:
+    """The ``--method`` option of every command: ``auto`` or a registered method name."""
+    from ..methods import METHOD_ORDER
+
+    return click.option("--method", type=click.Choice(["auto", *METHOD_ORDER]), default="auto",
+                        show_default=True, help=help_text)
+
+
+def tol_option() -> Callable[[Callable[..., Any]], Any]:
+    """The ``--tol`` option: the target residual of a method that has a ``tol`` option (the exact solver)."""
+    return click.option("--tol", type=float, default=None,
+                        help="Target residual of methods with a tol option (exact: ‖𝓛ρ‖, default 1e-12).")
+
+
+def method_from_options(model: Model, method: str, pairs: Any = (), tol: float | None = None) -> Any:
+    """The method object the CLI options ask for; ``--tol`` is refused (with the reason) by methods without it."""
+    import dataclasses
+
+    from ..methods import Auto, method_class, method_from
+    from ..pairs import sites_of
+
+    if tol is None:
+        return method_from(method)
+    name = Auto().choose(model, sites_of(pairs, model.n)).name if method == "auto" else method
+    cls = method_class(name)
+    if cls is None or "tol" not in {f.name for f in dataclasses.fields(cls)}:
+        raise ParameterError(f"--tol applies to methods with a tol option (exact), but method {name!r} was "
+                             "chosen; add --method exact")
+    if not tol > 0:
+        raise ParameterError(f"--tol must be > 0, got {tol}")
+    return method_from(name, tol=tol)

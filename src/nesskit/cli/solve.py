@@ -7,9 +7,18 @@ from typing import Any
 
 import click
 
-from ..errors import ParameterError
-from ..solve import METHODS, choose_method, solve
-from .options import model_from_options, model_options
+from ..methods import solve
+from ..pairs import sites_of
+from .options import (
+    PairCommand,
+    method_from_options,
+    method_option,
+    model_from_options,
+    model_options,
+    pair_option,
+    parse_pair_option,
+    tol_option,
+)
 
 
 def _print_table(result: dict[str, Any]) -> None:
@@ -21,9 +30,12 @@ def _print_table(result: dict[str, Any]) -> None:
     head = f"NESS of n = {result['n']} spins by method [bold]{result['method']}[/bold] (sites 1-based)"
     console.print(head)
     extras = []
-    for key in ("residual", "trace", "hermiticity", "wall_time"):
+    for key in ("residual", "error", "trace", "hermiticity", "wall_time"):
         if diag.get(key) is not None:
             extras.append(f"{key} = {diag[key]:.3e}")
+    for key, value in (diag.get("checks") or {}).items():
+        if value is not None:
+            extras.append(f"{key} = {value:.3e}" if isinstance(value, float) else f"{key} = {value}")
     if extras:
         console.print("  " + ", ".join(extras))
     if diag.get("notes"):
@@ -44,7 +56,7 @@ def _print_table(result: dict[str, Any]) -> None:
         )
     console.print(table)
     if result["pairs"]:
-        pt = Table("pair (i,j)", "λ_min", "negativity", "log-negativity", "concurrence")
+        pt = Table("pair (i,j)", "λ_min", "negativity", "log-negativity", "concurrence", "entangled")
         for p in result["pairs"]:
             pt.add_row(
                 f"({p['i']},{p['j']})",
@@ -52,34 +64,25 @@ def _print_table(result: dict[str, Any]) -> None:
                 f"{p['negativity']:.6e}",
                 f"{p['log_negativity']:.6e}",
                 f"{p['concurrence']:.6e}",
+                "yes" if p["entangled"] else "no",
             )
         console.print(pt)
 
 
-@click.command("solve")
+@click.command("solve", cls=PairCommand)
 @model_options
-@click.option("--method", type=click.Choice(["auto", *METHODS]), default="auto", show_default=True,
-              help="Solver; auto takes the fastest exact method that applies.")
-@click.option("--pair", "pairs", type=(int, int), multiple=True, metavar="I J",
-              help="A pair of sites (1-based) whose two-spin state and entanglement to report; repeatable.")
-@click.option("--tol", type=float, default=None,
-              help="Exact solver only: target residual ‖𝓛ρ‖ (default 1e-12).")
+@method_option()
+@pair_option()
+@tol_option()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-def command(method: str, pairs: tuple[tuple[int, int], ...], tol: float | None, as_json: bool,
+def command(method: str, pairs: tuple[tuple[str, str], ...], tol: float | None, as_json: bool,
             **options: Any) -> None:
     """Solve for the NESS of one chain (SPEC §1) and report profiles and pair entanglement."""
     model = model_from_options(options)
-    extra: dict[str, Any] = {}
-    if tol is not None:
-        chosen = choose_method(model, list(pairs)) if method == "auto" else method
-        if chosen != "exact":
-            raise ParameterError(f"--tol applies to the exact solver, but method {chosen!r} was chosen; "
-                                 "add --method exact")
-        if not tol > 0:
-            raise ParameterError(f"--tol must be > 0, got {tol}")
-        extra["tol"] = tol
-    ness = solve(model, method=method, pairs=list(pairs), **extra)
-    result = ness.to_dict(pairs)
+    specs = parse_pair_option(pairs)
+    sites = sites_of(specs, model.n)
+    ness = solve(model, method=method_from_options(model, method, specs, tol), pairs=specs)
+    result = ness.to_dict(sites)
     if as_json:
         click.echo(json.dumps(result))
     else:

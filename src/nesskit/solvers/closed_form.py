@@ -18,6 +18,7 @@ Every two-spin state is an X-state (U(1) symmetry), built with :func:`nesskit.tw
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -245,7 +246,7 @@ def solve(model: Model, **options: Any) -> NESS:
     """The NESS of the uniform XX chain from the closed forms of SPEC §3–§4, O(n) time and memory.
 
     ``pair_state(i, j)`` is computed lazily for any pair. Diagnostics: the residual of the 2-point
-    correlation equation (SPEC §4) for n ≤ :data:`RESIDUAL_MAX_N`, trace 1 (every pair state is normalised).
+    correlation equation (SPEC §4) for n ≤ :data:`RESIDUAL_MAX_N` (None above).
     """
     if options:
         raise ParameterError(f"the closed-form method takes no options, got {sorted(options)}")
@@ -270,15 +271,32 @@ def solve(model: Model, **options: Any) -> NESS:
         residual = None
         notes = f"closed forms of SPEC §3-§4; residual not evaluated for n > {RESIDUAL_MAX_N}"
 
-    def pair_state(i: int, j: int) -> np.ndarray:
-        return pair_rdm(i, j, n, *args)
-
     return NESS(
         model=model,
         method="closed-form",
         magnetization=mag,
         current=np.full(n - 1, t),
         zz=np.asarray(zz, dtype=float),
-        diagnostics=Diagnostics(residual=residual, trace=1.0, wall_time=time.perf_counter() - start, notes=notes),
-        pair_state=pair_state,
+        diagnostics=Diagnostics(residual=residual, wall_time=time.perf_counter() - start, notes=notes),
+        states=ClosedFormPairs(n, *(float(a) for a in args)),
     )
+
+
+@dataclass(frozen=True)
+class ClosedFormPairs:
+    """Two-spin states of the uniform XX chain from the closed forms (SPEC §3–§4), any pair, computed on demand."""
+
+    n: int
+    coupling_left: float
+    coupling_right: float
+    mu: float
+    mu_bar: float
+    dephasing: float
+
+    def why_not_pair(self, i: int, j: int) -> str | None:
+        """Every pair is available."""
+        return None
+
+    def pair(self, i: int, j: int) -> np.ndarray:
+        """ρ_ij (4×4), 1 ≤ i < j ≤ n (:func:`pair_rdm`)."""
+        return pair_rdm(i, j, self.n, self.coupling_left, self.coupling_right, self.mu, self.mu_bar, self.dephasing)

@@ -29,6 +29,7 @@ then raises :class:`~nesskit.errors.SolverError` instead of returning a state th
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg as sla
@@ -283,16 +284,33 @@ def correlation_matrix(model: Model, algorithm: str = "eigen") -> tuple[np.ndarr
     return 0.5 * (corr + corr.conj().T), "bartels-stewart"
 
 
+@dataclass(frozen=True, eq=False)
+class GaussianPairs:
+    """Two-spin states of a Gaussian (free-fermion) state from its correlation matrix C_jk = ⟨c†_j c_k⟩.
+
+    ρ_ij (any i < j) from z_i, z_j, ⟨σᶻ_iσᶻ_j⟩ (Wick) and ⟨σ⁺_iσ⁻_j⟩ (the Jordan–Wigner string determinant,
+    :func:`nesskit.solvers._jordan_wigner.string_coherence`). Holds only the array: picklable.
+    """
+
+    corr: np.ndarray
+
+    def why_not_pair(self, i: int, j: int) -> str | None:
+        """Every pair is available."""
+        return None
+
+    def pair(self, i: int, j: int) -> np.ndarray:
+        """ρ_ij (4×4), 1 ≤ i < j ≤ n."""
+        z = jw.magnetization(self.corr)
+        return xstate_rdm(z[i - 1], z[j - 1], jw.gaussian_zz(self.corr, i, j), jw.string_coherence(self.corr, i, j))
+
+
 def ness_from_correlations(model: Model, corr: np.ndarray, method: str, diagnostics: Diagnostics) -> NESS:
     """Wrap a Gaussian state's correlation matrix C as a :class:`~nesskit.ness.NESS` (any pair available)."""
     z = jw.magnetization(corr)
     zz = np.array([jw.gaussian_zz(corr, j, j + 1) for j in range(1, model.n)])
-
-    def pair_state(i: int, j: int) -> np.ndarray:
-        """ρ_ij from z_i, z_j, ⟨σᶻ_iσᶻ_j⟩ (Wick) and ⟨σ⁺_iσ⁻_j⟩ (string determinant)."""
-        return xstate_rdm(z[i - 1], z[j - 1], jw.gaussian_zz(corr, i, j), jw.string_coherence(corr, i, j))
-
-    return NESS(model, method, z, jw.current(corr), zz, diagnostics, pair_state)
+    corr = np.array(corr, copy=True)
+    corr.flags.writeable = False
+    return NESS(model, method, z, jw.current(corr), zz, diagnostics, states=GaussianPairs(corr))
 
 
 def solve(model: Model, algorithm: str = "eigen") -> NESS:
@@ -320,7 +338,6 @@ def solve(model: Model, algorithm: str = "eigen") -> NESS:
     residual = jw.correlation_residual(model, corr)
     diagnostics = Diagnostics(
         residual=residual,
-        hermiticity=0.0,
         wall_time=time.perf_counter() - start,
         notes=f"Lyapunov equation for C = <c†c> solved by {used}; residual = ||AC + CA^H + G||_F "
         "(||L rho|| unavailable: the Gaussian rho is never built)",

@@ -27,11 +27,11 @@ with 𝗁₂ the two-particle hopping (nearest-neighbour hopping never reorders 
 Lyapunov part (eigenvectors of A₂); cost ~ n⁶, n = 40 in about 20 s on one core (benchmarks/RESULTS.md).
 
 Non-adjacent pairs need ⟨σ⁺_iσ⁻_j⟩ = ⟨c†_i Π(1 − 2n_l) c_j⟩, a (j−i+1)-point function: not computed, so
-``pair_state`` refuses them (use ``exact`` for small n, or ``free-fermion`` at γ = 0).
+``pair`` refuses them (use ``exact`` for small n, or ``free-fermion`` at γ = 0).
 
 Without the 4-point functions (``four_point=False``, or the default for n > :data:`FOUR_POINT_AUTO_MAX_N`) the
-result holds profiles and currents only: its ``zz`` and ``pair_state`` raise :class:`ParameterError` saying so,
-and :meth:`HierarchyNESS.to_dict` writes ``"zz": null``.
+result holds profiles and currents only: its ``zz`` and ``states`` are None, ``pair`` raises
+:class:`ParameterError` saying so, and ``to_dict`` writes ``"zz": null``.
 """
 
 from __future__ import annotations
@@ -276,29 +276,38 @@ def _sparse_solve(op: sp.csc_matrix, rhs: np.ndarray) -> np.ndarray:
 
 
 # -- result ----------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class HierarchyNESS(NESS):
-    """A :class:`~nesskit.ness.NESS` whose ⟨σᶻσᶻ⟩ may be missing (2-point only); then ``zz`` raises."""
+@dataclass(frozen=True, eq=False)
+class NeighbourXStates:
+    """Nearest-neighbour two-spin states ρ_{j,j+1} of a U(1)-symmetric NESS from z_j, ⟨σᶻ_jσᶻ_{j+1}⟩ and
+    ⟨σ⁺_jσ⁻_{j+1}⟩ (the X-state of :func:`nesskit.twospin.xstate_rdm`); other pairs are refused with the reason.
+    """
 
-    has_zz: bool = True
+    z: np.ndarray
+    zz: np.ndarray
+    pm: np.ndarray
 
-    def __getattribute__(self, name: str) -> Any:
-        if name == "zz" and not object.__getattribute__(self, "has_zz"):
-            raise ParameterError(
-                "zz (<σᶻ_jσᶻ_j+1>) was not computed: the hierarchy was solved with four_point=False "
-                f"(the default for n > {FOUR_POINT_AUTO_MAX_N}); solve with four_point=True for zz and pair states"
-            )
-        return object.__getattribute__(self, name)
+    def why_not_pair(self, i: int, j: int) -> str | None:
+        """None for adjacent sites, else why the hierarchy cannot give the pair."""
+        if j != i + 1:
+            return ("the hierarchy gives nearest-neighbour pairs only: a non-adjacent coherence carries a "
+                    "Jordan–Wigner string, a higher-point function it does not compute (use method 'exact' for "
+                    "small n, 'free-fermion' at dephasing 0, or 'tensor-network')")
+        return None
 
-    def to_dict(self, pairs: Any = ()) -> dict[str, Any]:
-        """As :meth:`NESS.to_dict`; without 4-point functions ``"zz"`` is null (and no pairs can be asked)."""
-        if self.has_zz:
-            return super().to_dict(pairs)
-        stand_in = NESS(self.model, self.method, self.magnetization, self.current,
-                        np.zeros(self.model.n - 1), self.diagnostics, self.pair_state)
-        out = stand_in.to_dict(pairs)
-        out["zz"] = None
-        return out
+    def pair(self, i: int, j: int) -> np.ndarray:
+        """ρ_{i,i+1} (4×4)."""
+        return xstate_rdm(self.z[i - 1], self.z[j - 1], self.zz[i - 1], self.pm[i - 1])
+
+
+#: Bytes per complex number times the number of m²-sized arrays the Krylov 4-point solve keeps (GMRES basis of
+#: ``restart`` + 1 vectors, the eigenvector matrices, the denominator and work arrays).
+_FOUR_POINT_ARRAYS = 81 + 10
+
+
+def four_point_memory(n: int) -> float:
+    """Bytes the Krylov 4-point solve needs for an n-site chain: about 16 · 91 · m², m = n(n − 1)/2."""
+    m = n * (n - 1) // 2
+    return 16.0 * _FOUR_POINT_ARRAYS * float(m) ** 2
 
 
 def solve(model: Model, four_point: bool | None = None, four_point_solver: str = "krylov") -> NESS:
@@ -310,14 +319,14 @@ def solve(model: Model, four_point: bool | None = None, four_point_solver: str =
         Δ = 0; any γ_j ≥ 0, fields h_j, hopping J_j, Γ_L ≠ Γ_R.
     four_point : bool or None
         Also solve the 4-point equations (⟨σᶻ_jσᶻ_{j+1}⟩ and nearest-neighbour pair states). None (default):
-        only for n ≤ :data:`FOUR_POINT_AUTO_MAX_N`. Without them ``zz`` and ``pair_state`` raise
-        :class:`ParameterError`.
+        only for n ≤ :data:`FOUR_POINT_AUTO_MAX_N`. Without them ``zz`` and ``states`` are None. Refused with
+        :class:`SolverError` naming the memory needed when :func:`four_point_memory` exceeds the memory available.
     four_point_solver : {"krylov", "direct"}
         Preconditioned GMRES (default, n ≈ 40 in tens of seconds) or sparse LU (n ≤ 16).
 
     Returns
     -------
-    HierarchyNESS
+    NESS
         ``diagnostics.residual`` is the larger of the 2-point residual ‖dC/dt‖_F and the 4-point residual.
     """
     reason = applicable(model)
@@ -333,6 +342,10 @@ def solve(model: Model, four_point: bool | None = None, four_point_solver: str =
     notes = ("2-point: sparse LU on n^2 unknowns" if used == "sparse-lu"
              else "2-point: eigenvectors of A' + GMRES on the n occupations")
     if four_point:
+        from ..memory import check_memory
+
+        check_memory(four_point_memory(model.n), f"the 4-point hierarchy at n = {model.n}",
+                     hint="solve with four_point=False for profiles and currents only")
         nn, res4, iterations = four_point_correlations(model, corr, four_point_solver)
         residual = max(residual, res4)
         c_diag = np.diag(corr).real
@@ -340,23 +353,14 @@ def solve(model: Model, four_point: bool | None = None, four_point_solver: str =
         notes += f"; 4-point: {four_point_solver} on (n(n-1)/2)^2 unknowns ({iterations} GMRES iterations)"
     else:
         iterations = 0
-        zz = np.zeros(model.n - 1)
+        zz = None
         notes += "; 4-point not computed (zz and pair states unavailable)"
     pm = jw.bond_coherence(corr)
+    states = None if zz is None else NeighbourXStates(np.asarray(z), np.asarray(zz), np.asarray(pm))
 
-    def pair_state(i: int, j: int) -> np.ndarray:
-        """ρ_{i,i+1} from z, ⟨σᶻσᶻ⟩ (4-point) and ⟨σ⁺_iσ⁻_{i+1}⟩ = C_{i,i+1}; non-adjacent pairs refused."""
-        if j != i + 1:
-            raise ParameterError(f"the hierarchy gives nearest-neighbour pairs only, got ({i}, {j}): "
-                                 "non-adjacent coherences carry a Jordan–Wigner string (use method 'exact')")
-        if not four_point:
-            raise ParameterError("pair states need zz: solve the hierarchy with four_point=True")
-        return xstate_rdm(z[i - 1], z[j - 1], zz[i - 1], pm[i - 1])
-
-    diagnostics = Diagnostics(residual=residual, hermiticity=0.0, iterations=iterations or None,
+    diagnostics = Diagnostics(residual=residual, iterations=iterations or None,
                               wall_time=time.perf_counter() - start,
                               notes=notes)
-    return HierarchyNESS(model, "hierarchy", z, jw.current(corr), zz, diagnostics, pair_state, None,
-                         has_zz=bool(four_point))
+    return NESS(model, "hierarchy", z, jw.current(corr), zz, diagnostics, states=states)
 
 
