@@ -102,7 +102,7 @@ def test_werner_states_threshold_one_third(p: float) -> None:
     assert negativity(rho) == pytest.approx(max(0.0, (3 * p - 1) / 4), abs=1e-14)
     assert log_negativity(rho) == pytest.approx(math.log2(1 + 2 * max(0.0, (3 * p - 1) / 4)), abs=1e-13)
     assert concurrence(rho) == pytest.approx(max(0.0, (3 * p - 1) / 2), abs=1e-7)
-    assert bool(is_entangled(rho, tolerance=1e-9)) == (p > 1 / 3)
+    assert bool(is_entangled(rho, error=1e-10)) == (p > 1 / 3)
 
 
 def test_product_and_separable_mixtures_are_not_entangled() -> None:

@@ -42,6 +42,21 @@ class PairSource(Protocol):
     def why_not_pair(self, i: int, j: int) -> str | None: ...
 
 
+@dataclass(frozen=True)
+class NoPairStates:
+    """A :class:`PairSource` for a result that holds no two-spin states, saying why (and what to do instead)."""
+
+    reason: str
+
+    def why_not_pair(self, i: int, j: int) -> str | None:
+        """Always the reason."""
+        return self.reason
+
+    def pair(self, i: int, j: int) -> np.ndarray:
+        """Never available."""
+        raise ParameterError(self.reason)
+
+
 def _frozen_array(a: Any, dtype: Any = float) -> np.ndarray:
     arr = np.array(a, dtype=dtype, copy=True)
     arr.flags.writeable = False

@@ -47,7 +47,7 @@ import scipy.sparse.linalg as spla
 
 from ..errors import ParameterError, SolverError
 from ..model import Model
-from ..ness import NESS, Diagnostics
+from ..ness import NESS, Diagnostics, NoPairStates
 from ..twospin import xstate_rdm
 from . import _jordan_wigner as jw
 
@@ -356,7 +356,10 @@ def solve(model: Model, four_point: bool | None = None, four_point_solver: str =
         zz = None
         notes += "; 4-point not computed (zz and pair states unavailable)"
     pm = jw.bond_coherence(corr)
-    states = None if zz is None else NeighbourXStates(np.asarray(z), np.asarray(zz), np.asarray(pm))
+    states: NeighbourXStates | NoPairStates = NoPairStates(
+        "pair states need the 4-point functions, not computed here (four_point=False, the default for "
+        f"n > {FOUR_POINT_AUTO_MAX_N}); solve with Hierarchy(four_point=True)"
+    ) if zz is None else NeighbourXStates(np.asarray(z), np.asarray(zz), np.asarray(pm))
 
     diagnostics = Diagnostics(residual=residual, iterations=iterations or None,
                               wall_time=time.perf_counter() - start,
