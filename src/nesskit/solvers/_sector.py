@@ -95,6 +95,12 @@ class BlockDensityMatrix:
         s = np.concatenate([self.spins(m) for m in range(self.n + 1)])
         return p, s
 
+    def why_not_pair(self, i: int, j: int) -> str | None:
+        """None: every pair (i, j) of different sites 1..n is available from the full ρ."""
+        if not (1 <= i <= self.n and 1 <= j <= self.n and i != j):
+            return f"sites must be two different integers in 1..{self.n}, got ({i}, {j})"
+        return None
+
     def pair(self, i: int, j: int) -> np.ndarray:
         """Two-spin reduced density matrix ρ_ij (4×4, basis ↑↑, ↑↓, ↓↑, ↓↓, first factor site i), i ≠ j.
 
@@ -242,6 +248,14 @@ class SectorLiouvillian:
     def apply(self, blocks: list[np.ndarray]) -> list[np.ndarray]:
         """𝓛ρ = 𝓛₀ρ + 𝓙ρ (Eqs. 5–7), block by block."""
         return [a + b for a, b in zip(self.apply_no_jump(blocks), self.apply_jumps(blocks))]
+
+    def apply_hermitian(self, blocks: list[np.ndarray]) -> list[np.ndarray]:
+        """𝓛ρ for Hermitian blocks ρ: 𝓛₀ρ = −i(B − B†) with B = Kρ (one sparse product per block), plus 𝓙ρ."""
+        out = self.apply_jumps(blocks)
+        for k, b, o in zip(self.k_ops, blocks, out):
+            kb = k @ b
+            o += -1j * (kb - kb.conj().T)
+        return out
 
     def apply_vec(self, vec: np.ndarray) -> np.ndarray:
         """𝓛 on a flat vector."""

@@ -1,0 +1,92 @@
+"""Benchmark: convergence of the exact solver's GMRES path over a parameter grid (issue: every point converged).
+
+For every point of the grid n, Δ, c = d, Γ (= Γ_L = Γ_R), γ it solves with ``linear_solver="gmres"`` and reports
+the GMRES iterations, cycles, the true residual ‖𝓛ρ‖₂ (Tr ρ = 1, recomputed by the solver from 𝓛 itself), the
+preconditioner's measured relative error and the wall time; then a summary (worst iterations, worst residual,
+points over the bounds).
+
+Usage::
+
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_exact_grid.py            # the issue's n = 8 grid
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_exact_grid.py --zeno     # Γ = 0.1 … 50 at n = 8
+
+Exit status 1 if any point misses ``--max-iterations`` or ``--tol``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import sys
+import time
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=8)
+    parser.add_argument("--deltas", type=str, default="-1.5,-0.5,0,0.3,0.5,1,1.5")
+    parser.add_argument("--cds", type=str, default="0,0.5,0.9,1", help="c = d values")
+    parser.add_argument("--couplings", type=str, default="0.5,1,2", help="Γ_L = Γ_R values")
+    parser.add_argument("--dephasings", type=str, default="0,0.05")
+    parser.add_argument("--zeno", action="store_true", help="Δ = 0.5 and 0, c = d ∈ {0.5, 1}, Γ = 0.1 … 50, γ = 0")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--max-iterations", type=int, default=150)
+    parser.add_argument("--tol", type=float, default=1e-12)
+    parser.add_argument("--maxiter", type=int, default=20, help="solver's maxiter (GMRES cycles)")
+    args = parser.parse_args()
+
+    from nesskit.errors import SolverError
+    from nesskit.model import Model
+    from nesskit.solvers import exact
+
+    def floats(text: str) -> list[float]:
+        return [float(x) for x in text.split(",") if x.strip()]
+
+    if args.zeno:
+        grid = list(itertools.product([0.0, 0.5], [0.5, 1.0], [0.1, 0.5, 1, 2, 5, 10, 20, 50], [0.0]))
+    else:
+        grid = list(itertools.product(floats(args.deltas), floats(args.cds), floats(args.couplings),
+                                      floats(args.dephasings)))
+    print(f"# exact solver GMRES convergence, n = {args.n}, {len(grid)} points, {args.threads} BLAS thread(s), "
+          f"load average at start {os.getloadavg()[0]:.2f}")
+    print(f"# command: OPENBLAS_NUM_THREADS=1 {' '.join([os.path.relpath(sys.executable)] + sys.argv)}")
+    print("| Δ | c = d | Γ | γ | iterations | cycles | ‖𝓛ρ‖ | M⁻¹ error | Schur sectors | time |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    rows = []
+    bad = []
+    for delta, cd, gam, deph in grid:
+        model = Model(args.n, coupling=gam, c=cd, d=cd, delta=delta, dephasing=deph)
+        start = time.perf_counter()
+        try:
+            ness = exact.solve(model, linear_solver="gmres", tol=args.tol, threads=args.threads, maxiter=args.maxiter)
+        except SolverError as exc:
+            wall = time.perf_counter() - start
+            print(f"| {delta:g} | {cd:g} | {gam:g} | {deph:g} | failed | – | – | – | – | {wall:.2f} s |  {exc}")
+            bad.append((delta, cd, gam, deph))
+            continue
+        wall = time.perf_counter() - start
+        d = ness.diagnostics
+        checks = getattr(d, "checks", {}) or {}
+        its = d.iterations or 0
+        rows.append((its, d.residual, wall))
+        flag = ""
+        if its > args.max_iterations or d.residual > args.tol:
+            bad.append((delta, cd, gam, deph))
+            flag = " **over**"
+        print(f"| {delta:g} | {cd:g} | {gam:g} | {deph:g} | {its}{flag} | {checks.get('gmres_cycles', '–')} "
+              f"| {d.residual:.1e} | {checks.get('preconditioner_error', float('nan')):.1e} "
+              f"| {checks.get('schur_sectors', '–')} | {wall:.2f} s |", flush=True)
+    if rows:
+        its = [r[0] for r in rows]
+        print(f"\nSummary: {len(rows)} of {len(grid)} points solved; iterations median {statistics.median(its):g}, "
+              f"max {max(its)}; worst ‖𝓛ρ‖ {max(r[1] for r in rows):.1e}; median time "
+              f"{statistics.median(r[2] for r in rows):.2f} s; load average at end {os.getloadavg()[0]:.2f}.")
+    print(f"Points over the bounds (iterations > {args.max_iterations} or ‖𝓛ρ‖ > {args.tol:g}): "
+          f"{len(bad)} {bad if bad else ''}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
