@@ -8,6 +8,7 @@ inside numpy.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,28 +22,42 @@ class SolverError(RuntimeError):
     """A solver could not produce a steady state (for example it did not converge)."""
 
 
-def check_finite(name: str, value: float) -> float:
-    """Return ``value`` as a float, or raise :class:`ParameterError` if it is not a finite real number."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a real number, got {value!r}") from None
+def _real(name: str, value: object, allowed: str) -> float:
+    """Return ``value`` as a float if it is a real number (not a string, bool, None or complex)."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    if isinstance(value, np.ndarray):
+        ok = value.ndim == 0 and value.dtype.kind in "iuf"
+    if not ok:
+        raise ParameterError(
+            f"{name} must be a real number (allowed range: {allowed}), got {value!r} ({type(value).__name__})"
+        )
+    x = float(value)  # type: ignore[arg-type]
     if not math.isfinite(x):
-        raise ParameterError(f"{name} must be finite, got {value!r}")
+        raise ParameterError(f"{name} must be finite (allowed range: {allowed}), got {value!r}")
     return x
 
 
-def check_positive(name: str, value: float) -> float:
-    """Return ``value`` as a float if it is finite and > 0; otherwise raise naming the range (0, ∞)."""
-    x = check_finite(name, value)
+def check_finite(name: str, value: object, allowed: str = "(-inf, inf)") -> float:
+    """Return ``value`` as a float, or raise :class:`ParameterError` if it is not a finite real number.
+
+    Only numbers are accepted: ``int``, ``float``, numpy integer and floating scalars (and 0-d arrays of them).
+    Strings (``"1"``), booleans, ``None`` and complex numbers are refused rather than converted. ``allowed``
+    describes the parameter's range in the message (the caller checks the range itself).
+    """
+    return _real(name, value, allowed)
+
+
+def check_positive(name: str, value: object) -> float:
+    """Return ``value`` as a float if it is a finite real number > 0; otherwise raise naming the range (0, ∞)."""
+    x = _real(name, value, "(0, inf)")
     if x <= 0:
         raise ParameterError(f"{name} must be > 0 (allowed range: (0, inf)), got {x!r}")
     return x
 
 
-def check_nonnegative(name: str, value: float) -> float:
-    """Return ``value`` as a float if it is finite and ≥ 0; otherwise raise naming the range [0, ∞)."""
-    x = check_finite(name, value)
+def check_nonnegative(name: str, value: object) -> float:
+    """Return ``value`` as a float if it is a finite real number ≥ 0; otherwise raise naming the range [0, ∞)."""
+    x = _real(name, value, "[0, inf)")
     if x < 0:
         raise ParameterError(f"{name} must be >= 0 (allowed range: [0, inf)), got {x!r}")
     return x
@@ -62,7 +77,10 @@ def check_int(name: str, value: object, minimum: int) -> int:
 
 def check_profile(name: str, value: float | Sequence[float] | np.ndarray, length: int,
                   nonnegative: bool = False) -> tuple[float, ...]:
-    """Broadcast a scalar, or check a sequence of ``length`` values; return a tuple of floats."""
+    """Broadcast a scalar, or check a sequence of ``length`` values; return a tuple of floats.
+
+    Every entry must be a finite real number (≥ 0 if ``nonnegative``); an entry is named ``name[k]`` (1-based).
+    """
     arr = np.asarray(value, dtype=object)
     if arr.ndim == 0:
         items = [value] * length

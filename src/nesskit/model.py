@@ -19,12 +19,12 @@ Conventions (the paper's, checked against brute force):
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .errors import (
     ParameterError,
@@ -34,42 +34,129 @@ from .errors import (
     check_positive,
     check_profile,
 )
+from .operators import SIGMA_MINUS, SIGMA_PLUS, SIGMA_Z
 
 #: Rounding slack allowed on the rhombus 1 ± μ/2 ± μ̄ ≥ 0 (so that c = d = 1 from a float grid is valid).
 RHOMBUS_TOLERANCE = 1e-12
 
 Convention = Literal["paper", "textbook"]
 
-SIGMA_PLUS = np.array([[0.0, 1.0], [0.0, 0.0]], dtype=complex)
-SIGMA_MINUS = SIGMA_PLUS.T.copy()
-SIGMA_Z = np.diag([1.0, -1.0]).astype(complex)
+_RHOMBUS = "the rhombus 1 ± mu/2 ± mu_bar >= 0 (Eq. 10)"
+
+_F = TypeVar("_F", float, NDArray[np.float64])
 
 
-def mu_from_cd(c: float, d: float) -> tuple[float, float]:
+def mu_from_cd(c: _F, d: _F) -> tuple[_F, _F]:
     """Return (μ, μ̄) from the driving coordinates (c, d) of Eq. 11: μ = c + d, μ̄ = (d − c)/2."""
     return c + d, (d - c) / 2
 
 
-def cd_from_mu(mu: float, mu_bar: float) -> tuple[float, float]:
+def cd_from_mu(mu: _F, mu_bar: _F) -> tuple[_F, _F]:
     """Return (c, d) from (μ, μ̄), Eq. 11: c = μ/2 − μ̄, d = μ/2 + μ̄."""
     return mu / 2 - mu_bar, mu / 2 + mu_bar
 
 
+def _numeric(name: str, value: ArrayLike) -> NDArray[np.float64]:
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "iuf":
+        raise ParameterError(f"{name} must be a real number or an array of real numbers, got dtype {arr.dtype}")
+    return arr.astype(float, copy=False)
+
+
+def _in_unit_interval(x: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """|x| ≤ 1 within :data:`RHOMBUS_TOLERANCE`; False for NaN and ±inf (the one rule behind Eqs. 10–11)."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.abs(x) <= 1 + RHOMBUS_TOLERANCE)
+
+
+def driving_valid_cd(c: ArrayLike, d: ArrayLike) -> NDArray[np.bool_]:
+    """Vectorised Eq. 10 in the driving coordinates of Eq. 11: True where c, d ∈ [−1, 1] (SPEC §1).
+
+    Parameters
+    ----------
+    c, d : array_like of real numbers
+        Broadcast against each other.
+
+    Returns
+    -------
+    ndarray of bool
+        The broadcast shape of ``c`` and ``d`` (0-d for scalars); |c|, |d| ≤ 1 + :data:`RHOMBUS_TOLERANCE`.
+        NaN or infinite entries give False.
+    """
+    c_arr, d_arr = np.broadcast_arrays(_numeric("c", c), _numeric("d", d))
+    return _in_unit_interval(c_arr) & _in_unit_interval(d_arr)
+
+
+def driving_valid(mu: ArrayLike, mu_bar: ArrayLike) -> NDArray[np.bool_]:
+    """Vectorised Eq. 10: True where all four bath rates 1 ± μ/2 ± μ̄ are ≥ 0 (SPEC §1).
+
+    This is the one definition of the valid driving region used throughout nesskit: the rhombus with
+    corners (μ, μ̄) = (0, ±1), (±2, 0), equivalently the square c, d ∈ [−1, 1] of Eq. 11, with the rounding
+    slack :data:`RHOMBUS_TOLERANCE` (so that c = d = 1 computed on a float grid is valid).
+
+    Parameters
+    ----------
+    mu, mu_bar : array_like of real numbers
+        μ and μ̄, broadcast against each other.
+
+    Returns
+    -------
+    ndarray of bool
+        The broadcast shape of ``mu`` and ``mu_bar`` (0-d for scalars). NaN or infinite entries give False.
+
+    Examples
+    --------
+    >>> driving_valid([0.0, 2.0, 2.1], 0.0).tolist()
+    [True, True, False]
+    """
+    mu_arr, mb_arr = np.broadcast_arrays(_numeric("mu", mu), _numeric("mu_bar", mu_bar))
+    with np.errstate(invalid="ignore"):
+        c, d = cd_from_mu(mu_arr, mb_arr)
+    return driving_valid_cd(c, d)
+
+
 def check_driving(mu: float, mu_bar: float) -> tuple[float, float]:
-    """Validate (μ, μ̄) against the rhombus of Eq. 10 and return them as floats.
+    """Validate (μ, μ̄) against the rhombus of Eq. 10 (:func:`driving_valid`) and return them as floats.
 
     Raises :class:`ParameterError` naming μ, μ̄ (and the equivalent c, d) if any of the four bath rates
     1 ± μ/2 ± μ̄ is negative beyond :data:`RHOMBUS_TOLERANCE`.
     """
-    mu = check_finite("mu", mu)
-    mu_bar = check_finite("mu_bar", mu_bar)
-    c, d = cd_from_mu(mu, mu_bar)
-    if max(abs(c), abs(d)) > 1 + RHOMBUS_TOLERANCE:
+    mu = check_finite("mu", mu, _RHOMBUS)
+    mu_bar = check_finite("mu_bar", mu_bar, _RHOMBUS)
+    if not driving_valid(mu, mu_bar):
+        c, d = cd_from_mu(mu, mu_bar)
         raise ParameterError(
             f"(mu, mu_bar) = ({mu!r}, {mu_bar!r}) is outside the allowed rhombus 1 ± mu/2 ± mu_bar >= 0 "
             f"(Eq. 10; corners (0, ±1) and (±2, 0)); equivalently c = {c!r}, d = {d!r} must lie in [-1, 1]"
         )
     return mu, mu_bar
+
+
+def check_hopping(hopping: Sequence[float]) -> tuple[float, ...]:
+    """Refuse hopping profiles J_1..J_{n−1} whose NESS is not unique; return them as a tuple.
+
+    A zero bond J_j = 0 cuts the chain between sites j and j + 1 (the Δ σᶻσᶻ term cannot move magnetization
+    across it). One cut leaves two pieces, each touching a bath: the NESS is unique (the product of the two
+    pieces' states). Two or more cuts leave a piece of sites between them with no bath; its total magnetization
+    is conserved by H and by every Lindblad operator, so each magnetization sector holds its own steady state
+    and the NESS is not unique. Checked against the kernel dimension of the dense Lindbladian for n ≤ 5
+    (tests/test_model.py).
+
+    Raises
+    ------
+    ParameterError
+        If two or more bonds are zero, naming the bonds and the isolated sites.
+    """
+    prof = tuple(float(x) for x in hopping)
+    zero = [j + 1 for j, x in enumerate(prof) if x == 0.0]  # bond j joins sites j and j + 1
+    if len(zero) >= 2:
+        pieces = ", ".join(f"{a + 1}..{b}" if b > a + 1 else f"{b}" for a, b in zip(zero[:-1], zero[1:]))
+        raise ParameterError(
+            f"hopping is zero on bonds {zero} (bond j joins sites j and j+1), which leaves site(s) {pieces} "
+            "coupled to no bath: their magnetization is conserved and the NESS is not unique. "
+            "Allowed: any finite J_j with at most one J_j = 0"
+        )
+    return prof
 
 
 @dataclass(frozen=True)
@@ -97,7 +184,7 @@ class Model:
     coupling : float, optional
         Sets both bath couplings Γ_L = Γ_R (default 1). Exclusive with ``coupling_left``/``coupling_right``.
     coupling_left, coupling_right : float, optional
-        Γ_L > 0 and Γ_R > 0 (Eqs. 8–9). Given one, the other defaults to ``coupling`` or 1.
+        Γ_L > 0 and Γ_R > 0 (Eqs. 8–9). Given one, the other defaults to 1.
     mu, mu_bar : float, optional
         Driving μ and average magnetization parameter μ̄ (Eqs. 8–9), inside the rhombus of Eq. 10.
     c, d : float, optional
@@ -109,7 +196,8 @@ class Model:
     fields : float or sequence of n floats
         h_j: adds Σ h_j σᶻ_j. A uniform field does not change the NESS (U(1) symmetry).
     hopping : float or sequence of n − 1 floats
-        J_j: H = Σ J_j (σˣσˣ + σʸσʸ) (1 in the paper).
+        J_j: H = Σ J_j (σˣσˣ + σʸσʸ) (1 in the paper). At most one J_j may be 0: two zero bonds leave sites
+        coupled to no bath and the NESS is not unique (:func:`check_hopping`).
 
     Examples
     --------
@@ -146,20 +234,20 @@ class Model:
         n = check_int("n", n, 2)
         if coupling is not None and (coupling_left is not None or coupling_right is not None):
             raise ParameterError("give either coupling or coupling_left/coupling_right, not both")
-        default = 1.0 if coupling is None else coupling
-        gl = check_positive("coupling_left", default if coupling_left is None else coupling_left)
-        gr = check_positive("coupling_right", default if coupling_right is None else coupling_right)
         if coupling is not None:
-            check_positive("coupling", coupling)
+            gl = gr = check_positive("coupling", coupling)
+        else:
+            gl = 1.0 if coupling_left is None else check_positive("coupling_left", coupling_left)
+            gr = 1.0 if coupling_right is None else check_positive("coupling_right", coupling_right)
         if (c is not None or d is not None) and (mu is not None or mu_bar is not None):
             raise ParameterError("give the driving either as (mu, mu_bar) or as (c, d), not both")
         if c is not None or d is not None:
             if c is None or d is None:
                 raise ParameterError("c and d must be given together (Eq. 11)")
-            c = check_finite("c", c)
-            d = check_finite("d", d)
+            c = check_finite("c", c, "[-1, 1] (Eq. 11)")
+            d = check_finite("d", d, "[-1, 1] (Eq. 11)")
             for name, value in (("c", c), ("d", d)):
-                if abs(value) > 1 + RHOMBUS_TOLERANCE:
+                if not _in_unit_interval(np.asarray(value)):
                     raise ParameterError(f"{name} must lie in [-1, 1] (Eq. 11), got {value!r}")
             mu, mu_bar = mu_from_cd(c, d)
         mu, mu_bar = check_driving(0.0 if mu is None else mu, 0.0 if mu_bar is None else mu_bar)
@@ -171,7 +259,7 @@ class Model:
         object.__setattr__(self, "dephasing_profile", check_profile("dephasing", dephasing, n, True))
         object.__setattr__(self, "delta", check_finite("delta", delta))
         object.__setattr__(self, "field_profile", check_profile("fields", fields, n))
-        object.__setattr__(self, "hopping_profile", check_profile("hopping", hopping, n - 1))
+        object.__setattr__(self, "hopping_profile", check_hopping(check_profile("hopping", hopping, n - 1)))
 
     # -- derived parameters ---------------------------------------------------------------------
     @property
@@ -344,9 +432,10 @@ __all__ = [
     "JumpOperator",
     "RHOMBUS_TOLERANCE",
     "check_driving",
+    "check_hopping",
+    "driving_valid",
+    "driving_valid_cd",
     "cd_from_mu",
     "mu_from_cd",
     "disorder_fields",
 ]
-
-_ = dataclasses  # keep the import for type checkers reading dataclass fields

@@ -7,20 +7,38 @@ spin j down iff bit (n − j) of k is set.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import scipy.sparse as sp
 
-from .model import Model
+if TYPE_CHECKING:  # only for annotations: model.py imports the Pauli table from here
+    from .model import Convention, Model
 
-IDENTITY = np.eye(2, dtype=complex)
-SIGMA_X = np.array([[0, 1], [1, 0]], dtype=complex)
-SIGMA_Y = np.array([[0, -1j], [1j, 0]], dtype=complex)
-SIGMA_Z = np.array([[1, 0], [0, -1]], dtype=complex)
-SIGMA_PLUS = np.array([[0, 1], [0, 0]], dtype=complex)
-SIGMA_MINUS = np.array([[0, 0], [1, 0]], dtype=complex)
 
-#: (I, σˣ, σʸ, σᶻ), indexed by α = 0, 1, 2, 3 as in SPEC §2.
+def _table(rows: list[list[complex]]) -> np.ndarray:
+    m = np.array(rows, dtype=complex)
+    m.setflags(write=False)  # shared by every module: never modified in place
+    return m
+
+
+# The one Pauli table of nesskit (read-only), basis |↑⟩ = index 0 (SPEC §1).
+#: σ⁰ = identity.
+IDENTITY = _table([[1, 0], [0, 1]])
+#: σˣ.
+SIGMA_X = _table([[0, 1], [1, 0]])
+#: σʸ.
+SIGMA_Y = _table([[0, -1j], [1j, 0]])
+#: σᶻ = diag(1, −1): |↑⟩ = (1, 0) has σᶻ = +1.
+SIGMA_Z = _table([[1, 0], [0, -1]])
+#: σ⁺ = (σˣ + iσʸ)/2 = |↑⟩⟨↓|.
+SIGMA_PLUS = _table([[0, 1], [0, 0]])
+#: σ⁻ = (σˣ − iσʸ)/2 = |↓⟩⟨↑|.
+SIGMA_MINUS = _table([[0, 0], [1, 0]])
+
+#: (σ⁰, σˣ, σʸ, σᶻ), indexed by α = 0, 1, 2, 3 as in SPEC §2; shape (4, 2, 2), read-only.
 PAULIS = np.stack([IDENTITY, SIGMA_X, SIGMA_Y, SIGMA_Z])
+PAULIS.setflags(write=False)
 PAULI_LABELS = ("0", "x", "y", "z")
 
 
@@ -48,6 +66,6 @@ def hamiltonian(model: Model) -> sp.csr_matrix:
     return h.tocsr()
 
 
-def jump_operators_full(model: Model, convention: str = "paper") -> list[sp.csr_matrix]:
+def jump_operators_full(model: Model, convention: Convention = "paper") -> list[sp.csr_matrix]:
     """The Lindblad operators of :meth:`Model.jump_operators` embedded in the full 2ⁿ space (sparse)."""
-    return [site_operator(op.matrix, op.site, model.n) for op in model.jump_operators(convention)]  # type: ignore[arg-type]
+    return [site_operator(op.matrix, op.site, model.n) for op in model.jump_operators(convention)]
