@@ -57,3 +57,21 @@ def test_xstate_rdm_broadcasts():
     assert rho.shape == (2, 3, 4, 4)
     np.testing.assert_allclose(np.trace(rho, axis1=-2, axis2=-1), 1.0)
     np.testing.assert_allclose(rho, np.conj(np.swapaxes(rho, -1, -2)))
+
+
+def test_the_pauli_table_is_spec_section_1() -> None:
+    """The one Pauli table: σᶻ|↑⟩ = +|↑⟩ with |↑⟩ = index 0, σ± = (σˣ ± iσʸ)/2, σˣσʸ = iσᶻ (SPEC §1)."""
+    from nesskit.operators import IDENTITY, SIGMA_X, SIGMA_Y
+
+    up = np.array([1, 0])
+    np.testing.assert_array_equal(SIGMA_Z @ up, up)
+    np.testing.assert_array_equal(SIGMA_PLUS, (SIGMA_X + 1j * SIGMA_Y) / 2)
+    np.testing.assert_array_equal(SIGMA_MINUS, (SIGMA_X - 1j * SIGMA_Y) / 2)
+    np.testing.assert_array_equal(SIGMA_PLUS @ np.array([0, 1]), up)  # σ⁺ = |↑⟩⟨↓| raises σᶻ
+    np.testing.assert_array_equal(SIGMA_X @ SIGMA_Y, 1j * SIGMA_Z)
+    for s in (SIGMA_X, SIGMA_Y, SIGMA_Z):
+        np.testing.assert_array_equal(s @ s, IDENTITY)
+    np.testing.assert_array_equal(PAULIS, np.stack([IDENTITY, SIGMA_X, SIGMA_Y, SIGMA_Z]))
+    for table in (PAULIS, IDENTITY, SIGMA_X, SIGMA_Y, SIGMA_Z, SIGMA_PLUS, SIGMA_MINUS):
+        with pytest.raises(ValueError):
+            table[0, 0] = 5  # shared, read-only

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .model import Model
-from .operators import hamiltonian, jump_operators_full
+from .operators import IDENTITY, SIGMA_MINUS, SIGMA_PLUS, SIGMA_X, SIGMA_Y, SIGMA_Z, hamiltonian, jump_operators_full
 
 
 def _qutip() -> Any:
@@ -25,7 +25,40 @@ def _qutip() -> Any:
         raise ImportError(
             "nesskit.interop needs QuTiP >= 5; install it with: pip install nesskit[qutip]"
         ) from exc
+    check_conventions(qutip)
     return qutip
+
+
+def check_conventions(qutip: Any = None) -> None:
+    """Check that QuTiP's single-spin operators are nesskit's Pauli table (:mod:`nesskit.operators`).
+
+    QuTiP's ``qeye(2)``, ``sigmax()``, ``sigmay()``, ``sigmaz()``, ``sigmap()``, ``sigmam()`` must equal σ⁰, σˣ,
+    σʸ, σᶻ, σ⁺, σ⁻ in the basis |↑⟩ = index 0 (SPEC §1) element by element; every conversion of this module
+    relies on it, and it is checked before each one.
+
+    Parameters
+    ----------
+    qutip : module, optional
+        The QuTiP module to check (default: ``import qutip``).
+
+    Raises
+    ------
+    ImportError
+        If QuTiP is missing or uses another spin basis (the matrices would then be silently wrong).
+    """
+    if qutip is None:
+        _qutip()  # imports QuTiP and runs this check on it
+        return
+    ours = {"qeye(2)": IDENTITY, "sigmax()": SIGMA_X, "sigmay()": SIGMA_Y, "sigmaz()": SIGMA_Z,
+            "sigmap()": SIGMA_PLUS, "sigmam()": SIGMA_MINUS}
+    theirs = {"qeye(2)": qutip.qeye(2), "sigmax()": qutip.sigmax(), "sigmay()": qutip.sigmay(),
+              "sigmaz()": qutip.sigmaz(), "sigmap()": qutip.sigmap(), "sigmam()": qutip.sigmam()}
+    for name, op in theirs.items():
+        if not np.array_equal(np.asarray(op.full()), ours[name]):
+            raise ImportError(
+                f"this QuTiP's {name} is {np.asarray(op.full()).tolist()}, not nesskit's "
+                f"{ours[name].tolist()} (basis |up> = index 0, SPEC §1): nesskit.interop cannot convert safely"
+            )
 
 
 def to_qutip(model: Model) -> tuple[Any, list[Any]]:
@@ -63,4 +96,4 @@ def density_matrix_to_qutip(rho: np.ndarray, n: int) -> Any:
     return qutip.Qobj(np.asarray(rho), dims=[[2] * n, [2] * n])
 
 
-__all__ = ["to_qutip", "density_matrix_to_qutip"]
+__all__ = ["to_qutip", "density_matrix_to_qutip", "check_conventions"]
