@@ -39,6 +39,7 @@ from ..model import Model
 from ..ness import NESS, Diagnostics
 from ..twospin import xstate_rdm
 from . import _jordan_wigner as jw
+from ._eigen_lyapunov import EigenLyapunov
 
 #: Relative Lyapunov residual above which the eigenvector route is replaced by Bartels–Stewart.
 EIGEN_RESIDUAL_LIMIT = 1e-10
@@ -244,15 +245,9 @@ def _lyapunov_eigen(a: np.ndarray, gain: np.ndarray, model: Model | None = None)
     else:
         lam, vec = pairs
     _check_relaxation(lam, a)
-    norms = np.sqrt(np.einsum("ia,ia->a", vec, vec))  # complex "norm" vᵀv (no conjugation)
-    if np.any(np.abs(norms) < 1e-8):
-        raise np.linalg.LinAlgError("nearly self-orthogonal eigenvector (exceptional point)")
-    vec = vec / norms
-    support = np.flatnonzero(gain)
-    w = vec[support, :]  # rows of V⁻¹ = Vᵀ restricted to the sites with gain: (V⁻¹ e_s)_a = V_sa
-    source = (w.T * gain[support]) @ w.conj()  # V⁻¹ G V^{-H}
-    y = -source / (lam[:, None] + lam.conj()[None, :])
-    return (vec @ y) @ vec.conj().T
+    lyap = EigenLyapunov.from_eigenpairs(lam, vec)
+    # AC + CA^H = −G with G = diag(gain): only the sites with gain contribute to Vᵀ G V̄
+    return lyap.from_eigenbasis(-lyap.solve_diagonal(gain))
 
 
 def correlation_matrix(model: Model, algorithm: str = "eigen") -> tuple[np.ndarray, str]:

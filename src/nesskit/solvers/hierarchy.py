@@ -50,6 +50,7 @@ from ..model import Model
 from ..ness import NESS, Diagnostics, NoPairStates
 from ..twospin import xstate_rdm
 from . import _jordan_wigner as jw
+from ._eigen_lyapunov import EigenLyapunov
 
 #: four_point=None computes the 4-point functions only up to this n (their cost grows like n⁶).
 FOUR_POINT_AUTO_MAX_N = 32
@@ -126,16 +127,15 @@ def two_point_eigen(model: Model, tol: float = 1e-12) -> tuple[np.ndarray, float
     _, gain = jw.bath_vectors(model)
     gamma = model.dephasing
     pairs = _tridiagonal_eigen(model) if n >= 64 else None
-    if pairs is None:
-        lam, vec = sla.eig(jw.drift_matrix(model), check_finite=False)
-        vec = vec / np.sqrt(np.einsum("ia,ia->a", vec, vec))
-    else:
-        lam, vec = pairs
-    denom = -(lam[:, None] + lam.conj()[None, :])
-    conj = vec.conj()
+    try:
+        lyap = (EigenLyapunov.from_eigenpairs(*sla.eig(jw.drift_matrix(model), check_finite=False))
+                if pairs is None else EigenLyapunov.from_eigenpairs(*pairs, normalised=True))
+    except np.linalg.LinAlgError:
+        return None
+    vec, conj = lyap.vec, lyap.vec.conj()
 
-    def lyapunov_core(source: np.ndarray) -> np.ndarray:  # Y with C = V Y V^H for the diagonal source
-        return ((vec.T * source) @ conj) / denom
+    def lyapunov_core(source: np.ndarray) -> np.ndarray:  # Y with C = V Y V^H solving A'C + CA'^H = −Diag(source)
+        return -lyap.solve_diagonal(source)
 
     def diagonal(core: np.ndarray) -> np.ndarray:
         return np.einsum("kb,kb->k", vec @ core, conj).real
@@ -240,15 +240,14 @@ def four_point_correlations(model: Model, corr: np.ndarray, solver: str = "krylo
 
 def _krylov_solve(a2: sp.csr_matrix, apply: Any, source: np.ndarray, m: int) -> tuple[np.ndarray, int]:
     lam, vec = sla.eig(a2.toarray(), check_finite=False)
-    norms = np.sqrt(np.einsum("ia,ia->a", vec, vec))
-    if np.any(np.abs(norms) < 1e-10):
-        raise SolverError("two-particle drift matrix near an exceptional point; use four_point_solver='direct'")
-    vec = vec / norms
-    vt, vc, vh = vec.T, vec.conj(), vec.conj().T
-    denominator = lam[:, None] + lam.conj()[None, :]
+    try:
+        lyap = EigenLyapunov.from_eigenpairs(lam, vec)
+    except np.linalg.LinAlgError:
+        raise SolverError("two-particle drift matrix near an exceptional point; use four_point_solver='direct'") \
+            from None
 
     def precondition(x: np.ndarray) -> np.ndarray:
-        return (vec @ ((vt @ x.reshape(m, m) @ vc) / denominator) @ vh).ravel()
+        return lyap.solve(x.reshape(m, m)).ravel()
 
     count = [0]
 
