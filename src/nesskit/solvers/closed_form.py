@@ -25,7 +25,7 @@ import numpy as np
 
 from ..entanglement import xstate_measures
 from ..errors import ParameterError, check_int
-from ..model import RHOMBUS_TOLERANCE, Model
+from ..model import Model, driving_valid
 from ..ness import NESS, Diagnostics
 from ..twospin import xstate_rdm
 
@@ -72,7 +72,7 @@ def _check_parameters(
         ) from None
     c = mu_a / 2 - mb
     d = mu_a / 2 + mb
-    bad = np.maximum(np.abs(c), np.abs(d)) > 1 + RHOMBUS_TOLERANCE
+    bad = ~driving_valid(mu_a, mb)
     if np.any(bad):
         idx = tuple(int(k) for k in np.argwhere(bad)[0])
         where = f" at index {idx}" if gl.ndim else ""
