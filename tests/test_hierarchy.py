@@ -188,3 +188,18 @@ def test_tridiagonal_eigenpairs_with_dephasing():
     np.testing.assert_allclose(a @ vec, vec * lam, atol=1e-10)
     reference = sla.eigvals(a)
     assert np.max(np.min(np.abs(reference[:, None] - lam[None, :]), axis=1)) < 1e-10
+
+
+def test_four_point_memory_guard_refuses_with_the_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nesskit.memory as memory
+    from nesskit.errors import SolverError
+
+    model = Model(10, mu=1.0, dephasing=0.1)
+    needed = hierarchy.four_point_memory(model.n)
+    # the estimate: 16 bytes × 91 arrays of m² entries, m = n(n−1)/2 pair states
+    assert needed == pytest.approx(16 * 91 * (10 * 9 // 2) ** 2)
+    monkeypatch.setattr(memory, "available_memory", lambda: needed / 2)
+    with pytest.raises(SolverError, match=r"GiB.*four_point=False"):
+        hierarchy.solve(model, four_point=True)
+    monkeypatch.setattr(memory, "available_memory", lambda: needed * 2)
+    assert hierarchy.solve(model, four_point=True).zz is not None
