@@ -1,6 +1,10 @@
 """Benchmark: nesskit's exact NESS solver against QuTiP 5's ``steadystate``.
 
-Model (the paper's chain): XX, n spins, γ = 0.1, Γ_L = Γ_R = 1, μ = 1, μ̄ = 0.
+Models (``--model``):
+
+* ``xx`` (the paper's chain): XX, n spins, γ = 0.1, Γ_L = Γ_R = 1, μ = 1, μ̄ = 0;
+* ``xxz`` (interacting, the point where GMRES used to stagnate): Δ = 0.5, c = d = 1 (μ = 2, μ̄ = 0),
+  Γ_L = Γ_R = 1, γ = 0.
 
 Every measurement runs in its own subprocess (one BLAS/OpenMP thread, threadpoolctl), so that a run can be
 killed at ``--qutip-timeout`` and the peak memory (``ru_maxrss`` of the child, interpreter and imports included)
@@ -11,8 +15,11 @@ result: nesskit's matrix-free Liouvillian (:func:`nesskit.solvers.exact.dense_re
 Compared:
 
 * ``nesskit``: :func:`nesskit.solvers.exact.solve` with its defaults (tol = 1e-12; sparse LU for n ≤ 6,
-  preconditioned GMRES above); time includes building the sector Liouvillian.
-* ``qutip-direct``: ``qutip.steadystate(H, c_ops)``, the default method (sparse LU on the 4ⁿ Liouvillian).
+  preconditioned GMRES above) and ``threads=--threads``; time includes building the sector Liouvillian.
+* ``nesskit-tight``: the same with ``tol=--tight-tol`` (default 5e-15), to compare at a residual at least as
+  small as QuTiP's direct solver's (~1e-15 – 5e-15).
+* ``qutip-direct``: ``qutip.steadystate(H, c_ops)``, the default: method ``"direct"`` with solver ``"spsolve"``
+  (``scipy.sparse.linalg.spsolve``, SuperLU, on the 4ⁿ × 4ⁿ Liouvillian with one row replaced by the trace).
 * ``qutip-gmres``: ``qutip.steadystate(H, c_ops, method="direct", solver="gmres", use_precond=True,
   rtol=1e-12, atol=1e-14, restart=100, maxiter=20)`` (ILU preconditioner, QuTiP 4's "iterative-gmres").
 
@@ -20,6 +27,7 @@ Usage::
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_exact.py --n-max 10 --repeats 3 \
         --qutip-timeout 600 --memory-limit 12 --nesskit-extra 11,12 --output /tmp/results_exact.md
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_exact.py --model xxz --n-min 8 --n-max 8 --repeats 3
 
 A QuTiP variant that times out or runs out of memory at some n is not run at larger n.
 """
@@ -37,12 +45,15 @@ import time
 from math import comb
 
 QUTIP_GMRES_OPTIONS = {"rtol": 1e-12, "atol": 1e-14, "restart": 100, "maxiter": 20}
-KINDS = ("nesskit", "qutip-direct", "qutip-gmres")
+KINDS = ("nesskit", "nesskit-tight", "qutip-direct", "qutip-gmres")
+SETTINGS = {"model": "xx", "threads": 1, "tight_tol": 5e-15}
 
 
 def _model(n: int):  # noqa: ANN202 - imported lazily inside the worker
     from nesskit.model import Model
 
+    if SETTINGS["model"] == "xxz":
+        return Model(n, coupling=1.0, c=1.0, d=1.0, delta=0.5)
     return Model(n, coupling=1.0, mu=1.0, mu_bar=0.0, dephasing=0.1)
 
 
@@ -59,9 +70,10 @@ def worker(kind: str, n: int) -> dict:
 
     model = _model(n)
     out: dict = {"kind": kind, "n": n}
-    if kind == "nesskit":
+    if kind.startswith("nesskit"):
+        tol = float(SETTINGS["tight_tol"]) if kind == "nesskit-tight" else exact.DEFAULT_TOL
         start = time.perf_counter()
-        ness = exact.solve(model)
+        ness = exact.solve(model, tol=tol, threads=int(SETTINGS["threads"]))
         out["time"] = time.perf_counter() - start
         out["iterations"] = ness.diagnostics.iterations
         out["own_residual"] = ness.diagnostics.residual
@@ -97,7 +109,8 @@ def measure(kind: str, n: int, timeout: float, memory_gib: float) -> dict:
     import resource
 
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    cmd = [sys.executable, __file__, "--worker", kind, str(n)]
+    cmd = [sys.executable, __file__, "--worker", kind, str(n), "--model", str(SETTINGS["model"]),
+           "--threads", str(SETTINGS["threads"]), "--tight-tol", str(SETTINGS["tight_tol"])]
     limit = int(memory_gib * 2**30)
 
     def cap_memory() -> None:  # a shared machine: fail with MemoryError rather than invite the OOM killer
@@ -166,12 +179,16 @@ def main() -> None:
     parser.add_argument("--memory-limit", type=float, default=12.0, help="GiB of address space per run")
     parser.add_argument("--skip-qutip", action="store_true")
     parser.add_argument("--output", type=str, default=None, help="write the Markdown table here")
+    parser.add_argument("--model", choices=("xx", "xxz"), default="xx")
+    parser.add_argument("--threads", type=int, default=1, help="nesskit's BLAS threads (QuTiP: 1)")
+    parser.add_argument("--tight-tol", type=float, default=5e-15, help="tol of the nesskit-tight runs")
     args = parser.parse_args()
+    SETTINGS.update(model=args.model, threads=args.threads, tight_tol=args.tight_tol)
     if args.worker:
         print(json.dumps(worker(args.worker[0], int(args.worker[1]))))
         return
 
-    kinds = ["nesskit"] if args.skip_qutip else list(KINDS)
+    kinds = ["nesskit", "nesskit-tight"] if args.skip_qutip else list(KINDS)
     results: dict[tuple[str, int], dict] = {}
     blocked: dict[str, int] = {}  # a QuTiP variant that timed out is not run at larger n
     sizes = list(range(args.n_min, args.n_max + 1))
@@ -182,7 +199,7 @@ def main() -> None:
                 results[kind, n] = {"skipped": f"not run (failed/timed out at n = {blocked[kind]})"}
                 print(f"n={n} {kind}: skipped", flush=True)
                 continue
-            timeout = args.qutip_timeout if kind != "nesskit" else 3600.0
+            timeout = args.qutip_timeout if not kind.startswith("nesskit") else 3600.0
             runs = [measure(kind, n, timeout, args.memory_limit)]
             while len(runs) < args.repeats and "time" in runs[-1] and runs[-1]["time"] < 30 and \
                     "timeout" not in runs[-1] and "error" not in runs[-1]:
@@ -195,17 +212,23 @@ def main() -> None:
                   f"{'(' + r['error'] + ')' if 'error' in r else ''}", flush=True)
 
     lines = [
+        f"Model {args.model!r}; nesskit with {args.threads} BLAS thread(s); tight tol = {args.tight_tol:g}.",
+        "",
         "| n | unknowns nesskit C(2n,n) | unknowns QuTiP 4ⁿ | nesskit time | nesskit peak mem | nesskit ‖𝓛ρ‖ "
-        "| QuTiP direct time | mem | ‖𝓛ρ‖ | speed-up | QuTiP GMRES time | mem | ‖𝓛ρ‖ | speed-up |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| nesskit tight time | ‖𝓛ρ‖ | QuTiP direct (spsolve) time | mem | ‖𝓛ρ‖ | speed-up | speed-up (tight) "
+        "| QuTiP GMRES time | mem | ‖𝓛ρ‖ | speed-up |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n in sizes + [m for m in extra if m not in sizes]:
         ours = results["nesskit", n]
+        tight = results.get(("nesskit-tight", n))
         qd = results.get(("qutip-direct", n))
         qg = results.get(("qutip-gmres", n))
         lines.append(
             f"| {n} | {comb(2 * n, n):,} | {4 ** n:,} | {fmt_time(ours)} | {fmt_mem(ours)} | {fmt_res(ours)} "
+            f"| {fmt_time(tight)} | {fmt_res(tight)} "
             f"| {fmt_time(qd)} | {fmt_mem(qd)} | {fmt_res(qd)} | {ratio(qd, ours)} "
+            f"| {ratio(qd, tight) if tight and 'time' in tight else '–'} "
             f"| {fmt_time(qg)} | {fmt_mem(qg)} | {fmt_res(qg)} | {ratio(qg, ours)} |"
         )
     table = "\n".join(lines)
@@ -224,7 +247,8 @@ def main() -> None:
             fh.write("# Exact solver benchmark (nesskit vs QuTiP)\n\n")
             fh.write(f"Command: `OPENBLAS_NUM_THREADS=1 {' '.join([os.path.relpath(sys.executable)] + sys.argv)}`\n\n")
             fh.write(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-                     f"numpy {numpy.__version__}, scipy {scipy.__version__}, QuTiP {qv}; one BLAS thread.\n"
+                     f"numpy {numpy.__version__}, scipy {scipy.__version__}, QuTiP {qv}; QuTiP one BLAS "
+                     f"thread, nesskit {args.threads}.\n"
                      f"Load average at the end: {os.getloadavg()}.\n\n")
             fh.write(table + "\n\nRaw:\n\n```\n")
             for (kind, n), r in sorted(results.items(), key=lambda x: (x[0][1], x[0][0])):

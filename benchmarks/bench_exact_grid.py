@@ -9,6 +9,10 @@ Usage::
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_exact_grid.py            # the issue's n = 8 grid
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_exact_grid.py --zeno     # Γ = 0.1 … 50 at n = 8
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_exact_grid.py --warm --n 10  # warm starts, 1-D sweeps
+
+``--warm``: sweeps in γ (Δ = 0.5, c = d = 1, Γ = 1, γ = 0 … 0.1) and in Δ (γ = 0, Δ = 0.3 … 0.8), each point
+solved cold and warm-started from the previous point's NESS (``guess=``); iterations and time of both.
 
 Exit status 1 if any point misses ``--max-iterations`` or ``--tol``.
 """
@@ -35,7 +39,10 @@ def main() -> int:
     parser.add_argument("--max-iterations", type=int, default=150)
     parser.add_argument("--tol", type=float, default=1e-12)
     parser.add_argument("--maxiter", type=int, default=20, help="solver's maxiter (GMRES cycles)")
+    parser.add_argument("--warm", action="store_true", help="warm-start sweeps in γ and Δ instead of the grid")
     args = parser.parse_args()
+    if args.warm:
+        return warm_sweeps(args.n, args.threads)
 
     from nesskit.errors import SolverError
     from nesskit.model import Model
@@ -86,6 +93,38 @@ def main() -> int:
     print(f"Points over the bounds (iterations > {args.max_iterations} or ‖𝓛ρ‖ > {args.tol:g}): "
           f"{len(bad)} {bad if bad else ''}")
     return 1 if bad else 0
+
+
+def warm_sweeps(n: int, threads: int) -> int:
+    """Cold vs warm-started solves along 1-D sweeps in γ and in Δ (table on stdout)."""
+    from nesskit.model import Model
+    from nesskit.solvers import exact
+
+    base = Model(n, coupling=1.0, c=1.0, d=1.0, delta=0.5)
+    sweeps = {"γ": [base.replace(dephasing=g) for g in (0.0, 0.02, 0.04, 0.06, 0.08, 0.1)],
+              "Δ": [base.replace(delta=x) for x in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)]}
+    print(f"# warm starts, n = {n}, c = d = 1, Γ = 1, {threads} BLAS thread(s), load {os.getloadavg()[0]:.2f}")
+    print(f"# command: OPENBLAS_NUM_THREADS=1 {' '.join([os.path.relpath(sys.executable)] + sys.argv)}")
+    for name, models in sweeps.items():
+        print(f"\n| {name} | cold iterations | cold time | warm iterations | warm time | max |ρ_cold − ρ_warm| |")
+        print("|---|---|---|---|---|---|")
+        prev = None
+        tot = [0, 0.0, 0, 0.0]
+        for model in models:
+            t0 = time.perf_counter()
+            cold = exact.solve(model, threads=threads)
+            t1 = time.perf_counter()
+            warm = exact.solve(model, threads=threads, guess=prev) if prev is not None else cold
+            t2 = time.perf_counter() if prev is not None else t1 + (t1 - t0)
+            diff = max(float(abs(a - b).max()) for a, b in zip(cold.density_matrix.blocks, warm.density_matrix.blocks))
+            value = model.uniform_dephasing if name == "γ" else model.delta
+            ci, wi = cold.diagnostics.iterations or 0, warm.diagnostics.iterations or 0
+            tot = [tot[0] + ci, tot[1] + t1 - t0, tot[2] + wi, tot[3] + t2 - t1]
+            print(f"| {value:g} | {ci} | {t1 - t0:.2f} s | {wi if prev is not None else '(first)'} "
+                  f"| {t2 - t1:.2f} s | {diff:.1e} |", flush=True)
+            prev = warm
+        print(f"| total | {tot[0]} | {tot[1]:.1f} s | {tot[2]} | {tot[3]:.1f} s | |")
+    return 0
 
 
 if __name__ == "__main__":

@@ -210,8 +210,10 @@ def _solve_gmres(lv: SectorLiouvillian, pack: HermitianPacking, tol: float, maxi
     if n_schur:
         run.notes += f"Schur-based 𝓛₀⁻¹ in {n_schur} sector(s) (eigenvector route not accurate enough). "
     jumps = {-1: "lowering", 1: "raising", 0: "no"}[rep.direction]
-    run.notes += (f"preconditioner: no-jump inverse + {jumps} bath jumps by block substitution, measured relative "
-                  f"error {rep.max_error:.1e}, max cond(V) = {rep.max_condition:.1e}. ")
+    routes = ", ".join(f"{kind} ×{rep.kinds.count(kind)}" for kind in sorted(set(rep.kinds)))
+    run.notes += (f"preconditioner: no-jump inverse per sector ({routes}) + {jumps} bath jumps by block "
+                  f"substitution, measured relative error {rep.max_error:.1e}, max cond₁(V) = "
+                  f"{rep.max_condition:.1e}. ")
     kr = KrylovRun()
     inner = max(INNER_RTOL, 100 * rep.max_error)
     vec = refined_gmres(lv, pack, prec, tol, restart, maxiter, max_refinements, inner, guess, kr)
