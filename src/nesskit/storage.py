@@ -3,13 +3,15 @@
 Layout for ``out = "map.nc"``::
 
     map.nc.parts/manifest.json      {"digest": <sha256 of the sweep definition>, "chunks": N, ...}
-    map.nc.parts/chunk-000017.npz   the arrays of chunk 17 (written to a temporary name, then renamed)
+    map.nc.parts/chunk-000017.npz   the arrays of chunk 17 (written as partial-000017-<pid>.tmp, then renamed)
     map.nc                          the merged dataset (written last, atomically), attribute ``sweep_digest``
 
 Every file appears under its final name only once complete (``os.replace``), so a sweep killed at any moment,
 even with SIGKILL, leaves only whole chunks behind; run again with the same definition it recomputes only the
-missing chunks and ends with the identical dataset. A different definition with the same ``out`` is refused
-(:class:`~nesskit.errors.ParameterError`) unless ``overwrite=True``.
+missing chunks and ends with the identical dataset. Temporaries never match the glob of finished
+parts (``chunk-*.npz``); stray ones left by a killed run are removed when the parts are reopened. A
+different definition with the same ``out`` is refused (:class:`~nesskit.errors.ParameterError`) unless
+``overwrite=True``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -49,6 +52,12 @@ def definition_digest(definition: Mapping[str, Any]) -> str:
     """SHA-256 of a JSON-serialisable sweep definition (keys sorted; floats written exactly via ``repr``)."""
     text = json.dumps(definition, sort_keys=True, default=repr)
     return hashlib.sha256(f"v{STORAGE_VERSION}:{text}".encode()).hexdigest()
+
+
+#: Names of finished parts; temporaries are ``partial-<chunk>-<pid>.tmp`` and ``manifest.json.tmp``.
+CHUNK_NAME = re.compile(r"chunk-(\d{6,})\.npz")
+#: Temporaries of the parts directory (also the ``chunk-*.tmp.npz`` of nesskit 0.1), removed on reopening.
+STRAY_PATTERNS = ("partial-*.tmp", "chunk-*.tmp.npz", "*.json.tmp")
 
 
 def _atomic_replace(tmp: Path, final: Path) -> None:
@@ -124,13 +133,24 @@ class PartStore:
             tmp.write_text(json.dumps({"digest": self.digest, "chunks": self.n_chunks,
                                        "storage_version": STORAGE_VERSION}))
             _atomic_replace(tmp, manifest)
+        self.clean_stray()
         done = set()
         for path in self.parts.glob("chunk-*.npz"):
-            try:
-                done.add(int(path.stem.split("-")[1]))
-            except (IndexError, ValueError):
-                continue
+            match = CHUNK_NAME.fullmatch(path.name)
+            if match is not None:
+                done.add(int(match.group(1)))
         return {k for k in done if 0 <= k < self.n_chunks}
+
+    def clean_stray(self) -> list[Path]:
+        """Remove the temporaries a killed run left behind (never a finished part); return what was removed."""
+        removed = []
+        for pattern in STRAY_PATTERNS:
+            for path in self.parts.glob(pattern):
+                if path.name == "manifest.json" or CHUNK_NAME.fullmatch(path.name):
+                    continue
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        return removed
 
     def _path(self, chunk: int) -> Path:
         return self.parts / f"chunk-{chunk:06d}.npz"
@@ -138,8 +158,9 @@ class PartStore:
     def write(self, chunk: int, arrays: Mapping[str, np.ndarray]) -> None:
         """Store one finished chunk atomically."""
         final = self._path(chunk)
-        tmp = final.with_name(final.stem + ".tmp.npz")
-        np.savez(tmp, **arrays)
+        tmp = self.parts / f"partial-{chunk:06d}-{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
         _atomic_replace(tmp, final)
 
     def read(self, chunk: int) -> dict[str, np.ndarray]:

@@ -1,4 +1,9 @@
-"""``nesskit map`` (a parameter sweep to netCDF) and ``nesskit plot`` (its λ_min map with the λ_min = 0 contour)."""
+"""``nesskit map`` (a parameter sweep to netCDF) and ``nesskit plot`` (its λ_min map with the λ_min = 0 contour).
+
+The string syntax of axes (``--axis name=start:stop:num`` or ``name=v1,v2,...``) is parsed here; the Python API
+(:func:`nesskit.sweeps.sweep`) takes arrays. ``--n`` is required unless ``n`` is an axis: the chain length is
+physics, never a silent default.
+"""
 
 from __future__ import annotations
 
@@ -11,47 +16,131 @@ import numpy as np
 import xarray as xr
 
 from ..errors import ParameterError
-from ..solve import METHODS
-from .options import model_kwargs, model_options
+from ..sweeps.axes import AXIS_NAMES, THERMAL_AXIS_NAMES, axis_name, check_axis
+from .options import (
+    MODEL_OPTION_NAMES,
+    PairCommand,
+    method_option,
+    model_kwargs,
+    model_options,
+    pair_option,
+    parse_pair_option,
+    tol_option,
+)
 
 
-def parse_pair(text: str) -> str | tuple[int, int]:
-    """``boundary``, ``bulk``, ``central`` or ``I,J`` (1-based sites) for ``--pair``."""
+def parse_axis_values(name: str, text: str) -> np.ndarray:
+    """The values of axis ``name`` from ``start:stop:num`` (inclusive, like linspace) or ``v1,v2,...``."""
     text = text.strip()
-    if text in ("boundary", "bulk", "central"):
-        return text
     try:
-        i, j = (int(x) for x in text.replace("-", ",").split(","))
+        if ":" in text:
+            parts = text.split(":")
+            if len(parts) != 3:
+                raise ValueError
+            start, stop = float(parts[0]), float(parts[1])
+            num_f = float(parts[2])
+            if not num_f.is_integer():
+                raise ParameterError(f"axis {name!r}: num in start:stop:num must be an integer >= 1, got {parts[2]}")
+            num = int(num_f)
+            if num < 1:
+                raise ParameterError(f"axis {name!r}: num in start:stop:num must be an integer >= 1, got {num}")
+            if num > 1 and start == stop:
+                raise ParameterError(f"axis {name!r}: start = stop = {start} with num = {num} repeats one value")
+            return np.linspace(start, stop, num)
+        return np.array([float(v) for v in text.split(",") if v.strip()])
+    except ParameterError:
+        raise
     except ValueError:
-        raise ParameterError(f"--pair must be boundary, bulk, central or I,J (1-based sites), got {text!r}") from None
-    return i, j
+        raise ParameterError(
+            f"axis {name!r}: cannot read {text!r}; use name=start:stop:num (inclusive) or name=v1,v2,..."
+        ) from None
 
 
-def _fixed_parameters(ctx: click.Context, axes: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """Model keywords from the options; an axis replaces an option left at its default (n defaults to 10)."""
+def parse_axis(spec: str) -> tuple[str, np.ndarray]:
+    """``"name=start:stop:num"`` or ``"name=v1,v2,v3"`` → (name, validated values) (the CLI's ``--axis``)."""
+    if "=" not in spec:
+        raise ParameterError(f"axis {spec!r}: expected name=start:stop:num or name=v1,v2,...")
+    name, text = spec.split("=", 1)
+    key = axis_name(name, AXIS_NAMES + THERMAL_AXIS_NAMES)
+    return key, check_axis(key, parse_axis_values(key, text))
+
+
+def parse_axes(specs: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Every ``--axis`` in order; a name given twice is refused."""
+    axes: dict[str, np.ndarray] = {}
+    for spec in specs:
+        key, values = parse_axis(spec)
+        if key in axes:
+            raise ParameterError(f"axis {key!r} is given twice")
+        axes[key] = values
+    return axes
+
+
+def _explicit(ctx: click.Context, name: str) -> bool:
+    source = ctx.get_parameter_source(name)
+    return source is not None and source != click.core.ParameterSource.DEFAULT
+
+
+def _fixed_parameters(ctx: click.Context, axes: dict[str, np.ndarray], options: dict[str, Any]) -> dict[str, Any]:
+    """Model keywords from the options; an axis replaces an option left at its default (``--n``: required unless
+    ``n`` is an axis)."""
     opts = dict(options)
-    if opts.get("n") is None:
-        opts["n"] = 10  # a sensible default for the closed forms; an n axis replaces it
+    if "n" in axes:
+        if options.get("n") is not None:
+            raise ParameterError("'n' is both an axis and a fixed parameter (--n); give it once")
+        if opts.get("disorder") is not None:
+            raise ParameterError("--disorder draws n fields, so it needs a fixed --n, not an n axis")
+        opts["n"] = int(axes["n"][0])  # placeholder for model_kwargs; the axis replaces it
+    elif options.get("n") is None:
+        raise ParameterError("--n is required (number of spins, n >= 2) unless n is an axis (--axis n=4,6,8)")
     kw = model_kwargs(opts)
+    if "n" in axes:
+        kw.pop("n")
+    if "fields" in kw and options.get("field") is not None:
+        kw["field"] = kw.pop("fields")  # a uniform field: the sweep's own keyword (it may also be an axis)
     for name in axes:
         if name == "n":
-            explicit = options.get("n") is not None
-        else:
-            explicit = name in ctx.params and ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT
-        if name in kw and not explicit:
+            continue
+        if name in kw and not _explicit(ctx, name):
             kw.pop(name)
     return kw
 
 
-@click.command("map")
+def _command_line() -> str | None:
+    return "nesskit " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:] else None
+
+
+def _thermal_map(ctx: click.Context, axes: dict[str, np.ndarray], beta: float | None, phi: float | None,
+                 execution: Any) -> None:
+    from ..entanglement import entangled
+    from ..thermal_map import thermal_sweep
+
+    unknown = [k for k in axes if k not in THERMAL_AXIS_NAMES]
+    if unknown:
+        raise ParameterError(f"axes {unknown} cannot be mixed with the thermal axes beta, phi (SPEC §5)")
+    flags = {"pairs": "--pair", "progress": "--progress/--no-progress"}
+    unused = [flags.get(name, f"--{name.replace('_', '-')}")
+              for name in (*MODEL_OPTION_NAMES, "pairs", "method", "tol", "workers", "scheduler", "chunk_size",
+                           "progress", "per_point")
+              if name in ctx.params and _explicit(ctx, name)]
+    if unused:
+        raise ParameterError(f"a thermal map (axes beta, phi) does not use {', '.join(unused)} (SPEC §5: the "
+                             "infinite uniform XX chain, nearest-neighbour pair)")
+    ds = thermal_sweep(axes, beta=beta, phi=phi, execution=execution)
+    lam = ds["lambda_min"].values
+    click.echo(f"wrote {execution.out}: {lam.size} points of the grand-canonical infinite XX chain (SPEC §5); "
+               f"entangled at {int(entangled(lam).sum())}, min lambda_min {float(np.nanmin(lam)):.6e}")
+
+
+@click.command("map", cls=PairCommand)
 @click.option("--axis", "axis_specs", multiple=True, required=True, metavar="NAME=START:STOP:NUM",
               help="A sweep axis: name=start:stop:num (inclusive) or name=v1,v2,...; repeatable "
-                   "(c, d, mu, mu_bar, coupling, coupling_left, coupling_right, dephasing, n, delta).")
+                   f"({', '.join(AXIS_NAMES)}; or beta, phi for the thermal map).")
 @model_options
-@click.option("--method", type=click.Choice(["auto", *METHODS]), default="auto", show_default=True,
-              help="Solver; auto uses the vectorised closed forms where they apply.")
-@click.option("--pair", "pair_specs", multiple=True, default=("bulk",), show_default=True,
-              help="boundary (1,2), bulk/central (n/2, n/2+1) or I,J; repeatable.")
+@method_option("Method; auto uses the vectorised closed forms where they apply, else the first method that "
+               "applies at each point.")
+@pair_option(default=("bulk",))
+@tol_option()
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="netCDF file to write.")
 @click.option("--workers", type=int, default=None,
               help="Per-point path: 0 = serial, k = local Dask cluster of k processes (default: one per CPU).")
@@ -59,43 +148,64 @@ def _fixed_parameters(ctx: click.Context, axes: dict[str, Any], options: dict[st
 @click.option("--chunk-size", type=int, default=None, help="Points per task and per stored part.")
 @click.option("--overwrite", is_flag=True, help="Replace an --out file holding a different sweep.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--per-point", is_flag=True, help="Solve point by point even where the closed forms are vectorised.")
 @click.option("--beta", type=float, default=None, help="Thermal map: fixed inverse temperature (axis phi).")
 @click.option("--phi", type=float, default=None, help="Thermal map: fixed φ of exp(−βH − φM) (axis beta).")
 @click.pass_context
-def map_command(ctx: click.Context, axis_specs: tuple[str, ...], method: str, pair_specs: tuple[str, ...],
-                out: str, workers: int | None, scheduler: str | None, chunk_size: int | None, overwrite: bool,
-                progress: bool | None, beta: float | None, phi: float | None, **options: Any) -> None:
+def map_command(ctx: click.Context, axis_specs: tuple[str, ...], method: str, pairs: tuple[tuple[str, str], ...],
+                tol: float | None, out: str, workers: int | None, scheduler: str | None, chunk_size: int | None,
+                overwrite: bool, progress: bool | None, per_point: bool, beta: float | None, phi: float | None,
+                **options: Any) -> None:
     """Sweep model parameters and store λ_min, negativity, concurrence, magnetization, current (netCDF).
 
-    Example: nesskit map --axis c=-1:1:401 --axis d=-1:1:401 --coupling 1 --pair bulk --out map.nc
+    Example: nesskit map --axis c=-1:1:401 --axis d=-1:1:401 --n 10 --coupling 1 --pair bulk --out map.nc
     """
-    from ..analysis import entangled_fraction
-    from ..sweep import normalise_axes, sweep
+    from ..entanglement import entangled
+    from ..methods import method_from
+    from ..sweeps import STATUS, Execution, sweep
 
-    axes = normalise_axes(list(axis_specs))
-    command = "nesskit " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:] else None
-    if {"beta", "phi"} & set(axes):
-        thermal_fixed = {k: v for k, v in (("beta", beta), ("phi", phi)) if v is not None and k not in axes}
-        ds = sweep(axes, out=out, command=command, **thermal_fixed)
-        lam = ds["lambda_min"]
-        click.echo(f"wrote {out}: {lam.size} points of the grand-canonical infinite XX chain (SPEC §5); "
-                   f"entangled (lambda_min < -1e-12) at {int((lam < -1e-12).sum())}, "
-                   f"min lambda_min {float(lam.min()):.6e}")
+    axes = parse_axes(axis_specs)
+    command = _command_line()
+    if set(axes) & set(THERMAL_AXIS_NAMES):
+        _thermal_map(ctx, axes, beta, phi, Execution(out=out, overwrite=overwrite, command=command))
         return
     if beta is not None or phi is not None:
         raise ParameterError("--beta/--phi belong to thermal maps: give an axis beta=... or phi=...")
     fixed = _fixed_parameters(ctx, axes, options)
-    pairs = [parse_pair(p) for p in pair_specs]
-    ds = sweep(axes, pairs=pairs, method=method, workers=workers, scheduler=scheduler, chunk_size=chunk_size,
-               out=out, overwrite=overwrite, progress=progress, command=command, **fixed)
+    specs = parse_pair_option(pairs)
+    chosen = method_from(method, tol=tol) if tol is not None else method
+    execution = Execution(workers=workers, scheduler=scheduler, chunk_size=chunk_size, out=out, overwrite=overwrite,
+                          progress=progress, vectorise=False if per_point else None, command=command)
+    ds = sweep(axes, method=chosen, pairs=specs, execution=execution, **fixed)
     status = ds["status"].values
-    counts = ", ".join(f"{name} {int((status == k).sum())}" for k, name in enumerate(("ok", "invalid", "failed")))
+    counts = ", ".join(f"{name} {int((status == k).sum())}" for k, name in enumerate(STATUS))
     click.echo(f"wrote {out}: {status.size} points ({counts}); {ds.attrs['execution']}, "
                f"method {ds.attrs['methods_used'] or ds.attrs['method']}")
+    reasons = [str(r) for r in np.unique(ds["reason"].values) if str(r)]
+    for reason in reasons[:3]:
+        click.echo(f"  not ok ({int((ds['reason'].values == reason).sum())} points): {reason}")
+    ok = status == 0
     for label in ds["pair"].values:
-        frac = float(entangled_fraction(ds, str(label)))
-        click.echo(f"  pair {label}: entangled fraction of valid points {frac:.6f}, "
-                   f"min lambda_min {float(ds.lambda_min.sel(pair=label).min()):.6e}")
+        lam = ds["lambda_min"].sel(pair=label).values
+        ent = entangled(lam, ds["error"].values)
+        frac = float(ent[ok].mean()) if ok.any() else float("nan")
+        click.echo(f"  pair {label}: entangled fraction of ok points {frac:.6f}, "
+                   f"min lambda_min {float(np.nanmin(lam)) if ok.any() else float('nan'):.6e}")
+
+
+def _pair_label_in(ds: xr.Dataset, spec: Any) -> str:
+    """The ``pair`` label of ``ds`` for a pair spec: the same name or i-j, else the pair with those sites."""
+    from ..pairs import pair_label
+
+    labels = [str(x) for x in ds["pair"].values]
+    label = pair_label(spec)
+    if label in labels:
+        return label
+    if isinstance(spec, tuple) and "pair_i" in ds.coords and ds["pair_i"].ndim == 1:
+        for k, (i, j) in enumerate(zip(ds["pair_i"].values, ds["pair_j"].values)):
+            if {int(i), int(j)} == set(spec):
+                return labels[k]
+    raise ParameterError(f"--pair: the map holds the pairs {labels}, not {label!r}")
 
 
 def draw_lambda_min_map(ds: xr.Dataset, pair: str | int | None = None, ax: Any = None) -> Any:
@@ -135,13 +245,13 @@ def draw_lambda_min_map(ds: xr.Dataset, pair: str | int | None = None, ax: Any =
     return ax
 
 
-@click.command("plot")
+@click.command("plot", cls=PairCommand)
 @click.argument("dataset", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Image file (png, pdf, svg).")
-@click.option("--pair", default=None, help="Pair label in the dataset (default: the first).")
+@pair_option(help_extra=" Default: the first pair of the map.")
 @click.option("--sel", "selections", multiple=True, metavar="NAME=VALUE",
               help="Fix an extra axis at its nearest value; repeatable.")
-def plot_command(dataset: str, out: str, pair: str | None, selections: tuple[str, ...]) -> None:
+def plot_command(dataset: str, out: str, pairs: tuple[tuple[str, str], ...], selections: tuple[str, ...]) -> None:
     """Draw the λ_min map of a ``nesskit map`` file with the λ_min = 0 contour."""
     import matplotlib
 
@@ -157,8 +267,14 @@ def plot_command(dataset: str, out: str, pair: str | None, selections: tuple[str
             ds = ds.sel({name: float(value)}, method="nearest")
         except ValueError:
             raise ParameterError(f"--sel {item!r}: VALUE must be a number") from None
-    if pair is None and "pair" in ds.coords:
-        pair = str(ds["pair"].values[0])
+    specs = parse_pair_option(pairs)
+    if len(specs) > 1:
+        raise ParameterError("plot draws one pair: give --pair once")
+    pair: str | None = None
+    if "pair" in ds.coords:
+        pair = _pair_label_in(ds, specs[0]) if specs else str(ds["pair"].values[0])
+    elif specs:
+        raise ParameterError("--pair: this map has no pair dimension (a thermal map is the nearest-neighbour pair)")
     ax = draw_lambda_min_map(ds, pair)
     ax.figure.tight_layout()
     ax.figure.savefig(out, dpi=150)
