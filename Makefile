@@ -1,13 +1,16 @@
-# nesskit — the two commands of the quick start.
+# nesskit — the two commands of the quick start (reproduce, test), plus lint, test-min and clean.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VENV_MIN := .venv-min
+BIN_MIN := $(VENV_MIN)/bin
+STAMP_MIN := $(VENV_MIN)/.installed
 export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: reproduce test lint bench clean
+.PHONY: reproduce test test-min lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +23,27 @@ reproduce: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The lowest declared versions (ci/min-versions.txt, kept in step with pyproject.toml) and the fast tests.
+# Not part of CI (it downloads old wheels); run it after changing a floor or using a newer API.
+$(STAMP_MIN): pyproject.toml ci/min-versions.txt
+	$(PYTHON) ci/check_min_versions.py
+	rm -rf $(VENV_MIN)
+	$(PYTHON) -m venv $(VENV_MIN)
+	echo '*' > $(VENV_MIN)/.gitignore
+	$(BIN_MIN)/python -m pip install --quiet --upgrade pip
+	$(BIN_MIN)/python -m pip install --quiet -c ci/min-versions.txt -e ".[test]"
+	touch $(STAMP_MIN)
+
+test-min: $(STAMP_MIN)
+	$(BIN_MIN)/python ci/check_min_versions.py --installed
+	$(BIN_MIN)/python -m pytest -q -m "not slow" -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) results build *.egg-info src/*.egg-info
+	rm -rf $(VENV) $(VENV_MIN) results build *.egg-info src/*.egg-info
