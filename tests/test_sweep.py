@@ -17,7 +17,7 @@ from nesskit.model import Model
 from nesskit.ness import NESS, Diagnostics
 from nesskit.operators import SIGMA_X, SIGMA_Y, SIGMA_Z
 from nesskit.pairs import pair_sites
-from nesskit.sweeps import FAILED, INVALID, OK, Execution, sweep
+from nesskit.sweeps import INVALID, OK, Execution, sweep
 from nesskit.sweeps.lanes import FAST_LANES, ClosedFormLane
 
 VARIABLES = ("lambda_min", "negativity", "log_negativity", "concurrence", "magnetization", "current")
