@@ -43,7 +43,7 @@ from ._sector import SectorLiouvillian
 #: A sector whose measured relative error of 𝓛₀⁻¹ (best eigenvector route) exceeds this uses the Schur route.
 #: Measured (``benchmarks/results_exact.md``): accepted eigenvector routes have errors 1e-15 – 1e-11 over the n = 8
 #: grid; rejected ones 3e-2 and more (defective clusters). Any threshold in between gives the same iteration counts
-#: (checked with thresholds 1e-12 … 1e-2); each GMRES cycle then stops at max(1e-8, 100·error) of its residual.
+#: (checked with thresholds 1e-12 … 1e-2); each GMRES cycle then stops at max(1e-10, 100·error) of its residual.
 MAX_PRECONDITIONER_ERROR = 1e-9
 
 #: Smallest |−i(λ_a − λ̄_b)| tolerated before 𝓛₀ counts as singular (a dark state of K): then shift.
@@ -183,7 +183,7 @@ class SectorPreconditioner:
         gap = -1j * (lam[:, None] - np.conj(lam)[None, :]) - self.shift
         with np.errstate(divide="ignore", invalid="ignore"):
             inv_gap = 1.0 / gap
-        out = []
+        out: list[tuple[str, tuple[np.ndarray, ...]]] = []
         if np.allclose(kd, kd.T, rtol=0, atol=1e-14 * max(1.0, float(np.abs(kd).max()))):
             # complex-symmetric K: eigenvectors of distinct eigenvalues are bilinear-orthogonal, so after vᵀv = 1
             # V⁻¹ = Vᵀ (degenerate clusters break this; the accuracy check then rejects it)
