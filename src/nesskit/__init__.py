@@ -39,7 +39,8 @@ from .methods import (
 from .model import Model, disorder_fields
 from .ness import NESS, Diagnostics, PairSource
 from .pairs import pair_sites, resolve_pairs
-from .sweep import sweep, thermal_sweep
+from .sweeps import Execution, sweep
+from .thermal_map import thermal_sweep
 
 __version__ = "0.1.0"
 
@@ -62,6 +63,7 @@ __all__ = [
     "solve",
     "choose_method",
     "sweep",
+    "Execution",
     "thermal_sweep",
     "available_methods",
     "disorder_fields",
