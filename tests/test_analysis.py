@@ -89,7 +89,15 @@ def test_entangled_never_by_sign_alone():
     # λ_min = -1e-3 with residual 1e-3 is not trusted; an invalid point never counts
     assert entangled(ds).values.tolist() == [True, False, False, False, False]
     assert float(entangled_fraction(ds)) == pytest.approx(1 / 4)
-    assert entangled(ds, residual_factor=0.0).values.tolist() == [True, False, True, False, False]
+    # the policy's error estimate wins over the residual where a dataset has both
+    with_error = ds.assign(error=("c", [1e-8, np.nan, 1e-6, 1e-8, 1e-8]))
+    assert entangled(with_error).values.tolist() == [True, False, True, False, False]
+    # the same decision as nesskit.entanglement.entangled, point by point
+    from nesskit.entanglement import entangled as policy
+
+    ok = ds.status.values == 0
+    assert entangled(ds).values.tolist() == [bool(policy(v, e) and o) for v, e, o in
+                                             zip(lam[:, 0], np.nan_to_num(ds.residual.values), ok)]
 
 
 def test_contour_lies_on_lambda_zero():

@@ -194,9 +194,10 @@ def test_fig11_curves_vanish_at_eq24():
 @pytest.mark.parametrize("call", [
     lambda: figdata.fig04_data(points=1),
     lambda: figdata.fig05_data(slices=1),
-    lambda: figdata.central_pair(5),
+    lambda: figdata.central_pair(1),
     lambda: figdata.zzz_cloud(1.0, 11, (2, 3), (0.5, -0.5)),
-    lambda: figdata.figure_data("fig12"),
+    lambda: figdata.figure_data("fig13"),
+    lambda: figdata.fig11_data(sizes=(6,), points=2, map_sizes=(), method="nonsense"),
     lambda: figdata.fig04_data(coupling=-1.0, points=11),
 ])
 def test_bad_input_is_a_parameter_error(call):
@@ -210,3 +211,68 @@ def test_plot_functions_take_the_papers_parameters():
     assert len(fig.axes) == 2
     fig = plots.fig02(phi=1.0, points=30)
     assert "varphi=1" in fig.axes[0].get_title()
+
+
+def test_central_pair_is_the_one_named_pair_for_odd_n():
+    from nesskit.pairs import pair_sites
+
+    for n in (2, 3, 5, 6, 9):
+        assert figdata.central_pair(n) == pair_sites("central", n) == (n // 2, n // 2 + 1)
+
+
+# -- Fig. 11 through any method: the per-point road equals the fast lane, and it runs for an interacting chain ----
+def test_fig11_per_point_method_equals_the_fast_lane():
+    kw = dict(sizes=(4,), points=3, gamma_max=0.2, map_sizes=(4,), map_points=3)
+    fast = figdata.fig11_data(**kw)
+    slow = figdata.fig11_data(method="hierarchy", **kw)
+    assert slow["params"]["method"] == "hierarchy"
+    np.testing.assert_allclose(slow["curves"][4]["size"], fast["curves"][4]["size"], atol=1e-8, equal_nan=True)
+    assert slow["curves"][4]["zero"] == pytest.approx(fast["curves"][4]["zero"], rel=1e-7)
+    assert fast["curves"][4]["zero"] == pytest.approx(eq24_gamma_c(4, 1.0), rel=1e-9)
+    np.testing.assert_allclose(slow["maps"][4]["lambda_min"], fast["maps"][4]["lambda_min"], atol=1e-10)
+
+
+def test_fig11_redrawn_for_an_interacting_chain_with_the_exact_solver():
+    """Δ = 0.3 by the exact solver (coarse): no formula, γ_c checked by direct solves on both sides."""
+    import nesskit as nk
+
+    data = figdata.fig11_data(sizes=(4,), points=2, gamma_max=0.2, map_sizes=(4,), map_points=3, method="exact",
+                              delta=0.3, edge_points=2)
+    cur = data["curves"][4]
+    assert np.isnan(cur["gamma_c"])  # the paper has no formula for Δ ≠ 0
+    gc = cur["zero"]
+    assert 0 < gc < 1
+    below = nk.solve(nk.Model(4, delta=0.3, c=1, d=1, dephasing=gc * 0.98), "exact", pairs="central")
+    assert below.entangled(2, 3)
+    for c in np.linspace(-1, 1, 3):
+        for d in np.linspace(-1, 1, 3):
+            above = nk.solve(nk.Model(4, delta=0.3, c=c, d=d, dephasing=gc * 1.02), "exact", pairs="central")
+            assert not above.entangled(2, 3)
+    assert data["edge_gamma0"]["source"].startswith("numeric")
+    fig = plots.fig11(data=data)
+    assert "0.3" in fig.get_suptitle() and "exact" in fig.get_suptitle()
+
+
+# -- Fig. 12: Sec. III D's claims ---------------------------------------------------------------------------------
+def test_fig12_claims_from_computed_data():
+    data = figdata.fig12_data(sizes=(4, 20, 200), dephasings=(0.1,), position_sizes=(10,), distance_n=6,
+                              distance_points=2, distance_couplings=(1.0,))
+    gm = data["boundary"][0.1]["coupling_m"]
+    assert np.all(np.diff(gm) > 0) and gm[-1] < 1 and gm[-1] > 0.9  # Γ_m → 1 from below
+    # Γ_m at γ → 0 is Γ_min of Eq. 18 for every n (checked on a chain of 6 against the paper's formula)
+    low = figdata.fig12_data(sizes=(6,), dephasings=(0.0,), position_sizes=(), distance_points=2,
+                             distance_couplings=(1.0,), distance_n=4)["boundary"][0.0]["coupling_m"][0]
+    eq18 = math.sqrt((-3 + np.cbrt(27 - 3 * math.sqrt(78)) + np.cbrt(27 + 3 * math.sqrt(78))) / 6)
+    assert low == pytest.approx(eq18, rel=1e-9)
+    pos = data["position"][10]
+    centre = pos["central"]
+    gc = pos["gamma_c"]
+    assert gc[centre - 1] == pytest.approx(eq24_gamma_c(10, 1.0), rel=1e-9)
+    assert np.all(np.diff(gc[1:centre][::-1]) > 0)  # increases from the centre towards the boundary
+    np.testing.assert_allclose(gc[1:-1], gc[1:-1][::-1], rtol=1e-7)  # reflection symmetry, Γ_L = Γ_R (bulk pairs)
+    dist = data["distance"]
+    assert np.all(dist[1]["margin"] < 0)
+    for r in (2, 3):
+        assert np.all(dist[r]["margin"] > 0)
+    fig = plots.fig12(data=data)
+    assert len(fig.axes) == 3

@@ -13,6 +13,7 @@ from dense_reference import dense_ness, dense_pair
 from nesskit import regions
 from nesskit.entanglement import lambda_min
 from nesskit.errors import ParameterError
+from nesskit.pairs import pair_sites
 
 GAMMA_MIN = 0.5105779601611  # only used to pick test couplings inside the tongue's range
 unit = st.floats(-1.0, 1.0)
@@ -23,7 +24,7 @@ unit = st.floats(-1.0, 1.0)
        st.sampled_from(["boundary", "central", (1, 3), (2, 4), (1, 4)]))
 def test_wrappers_match_dense_reference(gl: float, gr: float, c: float, d: float, gamma: float, pair) -> None:
     model = nk.Model(4, coupling_left=gl, coupling_right=gr, c=c, d=d, dephasing=gamma)
-    i, j = regions.resolve_pair(pair, 4)
+    i, j = pair_sites(pair, 4)
     want = float(lambda_min(dense_pair(dense_ness(model), i, j, 4)))
     got = float(regions.pair_lambda_min(pair, c, d, dephasing=gamma, n=4, coupling_left=gl, coupling_right=gr))
     assert got == pytest.approx(want, abs=1e-10)
@@ -53,7 +54,11 @@ def test_no_region_gives_nan() -> None:
 @pytest.mark.parametrize("coupling", [0.6, 0.9, 1.0, 1.5, 2.0, 4.0])
 def test_eq17_boundary_edge_matches_zero_of_lambda_min(coupling: float) -> None:
     start = float(regions.boundary_c_min(coupling))
-    cs = np.linspace(start, 1.0, 8)[1:]
+    cs = np.linspace(start, 1.0, 8)[1:-1]
+    # at c = 1 the edge may end at the product state (1, −1), where λ_min = 0: the policy's margin (1e-12) moves a
+    # quadratic zero by ~1e-3 at most
+    assert float(regions.lower_edge("boundary", 1.0, coupling)) == pytest.approx(
+        max(float(regions.boundary_edge(1.0, coupling)), -1.0), abs=2e-3)
     numeric = regions.lower_edge("boundary", cs, coupling)
     formula = np.maximum(regions.boundary_edge(cs, coupling), -1.0)  # below −1: the tongue reaches d = −1
     np.testing.assert_allclose(numeric, formula, atol=1e-9)
@@ -109,9 +114,9 @@ def test_bad_input() -> None:
     with pytest.raises(ParameterError, match="c must lie"):
         regions.boundary_edge(1.5, 1.0)
     with pytest.raises(ParameterError, match="pair"):
-        regions.resolve_pair("middle", 6)
-    with pytest.raises(ParameterError, match="even"):
-        regions.resolve_pair("central", 5)
+        regions.pair_lambda_min("middle", 0.5, 0.5, n=6)
+    with pytest.raises(ParameterError, match="c must lie"):
+        regions.lower_edge("boundary", 1.5, 1.0)
     with pytest.raises(ParameterError, match="dephasing"):
         regions.c_min("boundary", 1.0, dephasing=-0.1)
 
@@ -128,3 +133,28 @@ def test_spin_flip_maps_entangled_points_to_entangled_points():
         lam = lambda_min(dense_pair(dense_ness(Model(4, coupling=2.0, c=c, d=d)), *pair, 4))
         lam_flipped = lambda_min(dense_pair(dense_ness(Model(4, coupling=2.0, c=float(fc), d=float(fd))), *pair, 4))
         assert lam == pytest.approx(lam_flipped, abs=1e-12)
+
+
+@pytest.mark.parametrize("n", [3, 5])
+def test_odd_n_central_pair_is_the_bond_left_of_the_middle(n: int) -> None:
+    """"central"/"bulk" = (n//2, n//2 + 1) for every n (nesskit.pairs), checked against the dense NESS."""
+    c, d, g = 0.9, 0.95, 0.05
+    model = nk.Model(n, coupling=1.1, c=c, d=d, dephasing=g)
+    i, j = n // 2, n // 2 + 1
+    want = float(lambda_min(dense_pair(dense_ness(model), i, j, n)))
+    for name in ("central", "bulk"):
+        got = float(regions.pair_lambda_min(name, c, d, coupling=1.1, dephasing=g, n=n))
+        assert got == pytest.approx(want, abs=1e-10)
+    assert np.isfinite(regions.c_min("central", 1.0, dephasing=0.01, n=n)) or n == 3
+
+
+def test_numeric_curves_on_another_method_equal_the_fast_lane() -> None:
+    """regions.c_min / lower_edge through the free-fermion solver (per point) equal the closed-form fast lane."""
+    g = 1.3
+    fast = float(regions.c_min("boundary", g, n=5))
+    slow = float(regions.c_min("boundary", g, n=5, method="free-fermion"))
+    assert slow == pytest.approx(fast, abs=1e-8)
+    assert fast == pytest.approx(float(regions.boundary_c_min(g)), abs=1e-9)
+    cs = np.array([0.9, 0.97])
+    np.testing.assert_allclose(regions.lower_edge("boundary", cs, g, n=5, method="free-fermion"),
+                               np.maximum(regions.boundary_edge(cs, g), -1.0), atol=1e-8)

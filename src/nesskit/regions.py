@@ -1,22 +1,25 @@
-"""Where two spins of the NESS are entangled: λ_min maps over the c–d square and their boundary curves.
+"""Where two spins of the NESS are entangled: λ_min over the c–d square and the boundary curves of its regions.
 
-Thin wrappers over :mod:`nesskit.solvers.closed_form` (SPEC §3–§4) for the boundary pair ρ₁₂, a bulk pair,
-the central pair ρ_{n/2,n/2+1} and any pair, in the driving coordinates (c, d) of Eq. 11, plus the paper's
-boundary curves for Γ_L = Γ_R = Γ (Eqs. 16, 17, 21, 22) and a numeric :func:`c_min` / :func:`lower_edge` that
-find the same curves from λ_min of the NESS itself (never from the formulas).
+λ_min of any pair (:func:`pair_lambda_min`) in the driving coordinates (c, d) of Eq. 11 comes from
+:class:`nesskit.analysis.LambdaMin` — any method of :func:`nesskit.methods.solve`, the closed forms of SPEC §3–§4
+being its vectorised fast lane. Beside it: the paper's boundary curves for Γ_L = Γ_R = Γ, γ = 0 (Eqs. 16, 17, 21,
+22; formulas, drawn as overlays) and a numeric :func:`c_min` / :func:`lower_edge` that find the same curves from
+λ_min of the NESS itself (:func:`nesskit.analysis.edge_c_min`, :func:`nesskit.analysis.lower_edge`), never from the
+formulas. Pairs are named by :mod:`nesskit.pairs` ("boundary" = (1, 2), "bulk"/"central" = (⌊n/2⌋, ⌊n/2⌋ + 1),
+"last", or 1-based (i, j)); "entangled" is the policy of :mod:`nesskit.entanglement`.
 
 Symmetries of the square (used to describe the mirror tongue / pocket):
 
-* **spin flip** (σˣ⊗…⊗σˣ): H, the dephasing and the partial-transpose spectrum are invariant and the baths are
-  exchanged with c → −c, d → −d. So λ_min(ρ_ij)(c, d) = λ_min(ρ_ij)(−c, −d) for *every* pair, Γ_L, Γ_R, γ, n:
-  the right tongue of Eqs. 16–17 (c_min ≤ c ≤ 1, edge(c) ≤ d ≤ 1) has a mirror tongue
+* **spin flip** (σˣ⊗…⊗σˣ): H (also with Δ), the dephasing and the partial-transpose spectrum are invariant and the
+  baths are exchanged with c → −c, d → −d. So λ_min(ρ_ij)(c, d) = λ_min(ρ_ij)(−c, −d) for *every* pair, Γ_L, Γ_R,
+  γ, n: the right tongue of Eqs. 16–17 (c_min ≤ c ≤ 1, edge(c) ≤ d ≤ 1) has a mirror tongue
   (−1 ≤ c ≤ −c_min, −1 ≤ d ≤ −edge(−c)), the point reflection through the centre of the square.
 * **left–right reflection + spin flip** (Γ_L = Γ_R only): maps (c, d) → (d, c) and the pair (i, j) to
   (n + 1 − j, n + 1 − i). At γ = 0 every bulk pair is the same state, so the bulk pockets are also symmetric
   about the diagonal c = d; the boundary tongue is not (ρ₁₂ maps to ρ_{n−1,n}).
 
-The "right" tongue/pocket is the one touching the corner c = d = 1 (c > 0); its c_min is the smallest c of
-that component.
+The "right" tongue/pocket is the one touching the corner c = d = 1 (c > 0); its c_min is where it meets the edge
+d = 1.
 """
 
 from __future__ import annotations
@@ -25,15 +28,12 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
 
-from .errors import ParameterError, check_int, check_nonnegative, check_positive
-from .solvers import closed_form
+from . import analysis
+from .errors import ParameterError, check_nonnegative, check_positive
+from .model import Model
 
 SQRT2 = math.sqrt(2.0)
-
-#: Points of the d grid used by the numeric minimisations over d (then refined by a bounded 1D search).
-D_GRID_POINTS = 801
 
 Pair = str | tuple[int, int]
 
@@ -48,40 +48,21 @@ def spin_flip(c: Any, d: Any) -> tuple[np.ndarray, np.ndarray]:
     """
     return -np.asarray(c), -np.asarray(d)
 
-def resolve_pair(pair: Pair, n: int) -> tuple[int, int]:
-    """Turn ``"boundary"`` (1, 2), ``"bulk"``/``"central"`` (n/2, n/2 + 1) or an (i, j) tuple into sites.
 
-    At γ = 0 every pair (j, j + 1) with 2 ≤ j ≤ n − 2 is the same bulk state (Eq. 19); with dephasing the
-    bulk pair of the paper is the central one (Sec. III D), which needs n even.
-    """
-    n = check_int("n", n, 2)
-    if isinstance(pair, str):
-        if pair == "boundary":
-            return 1, 2
-        if pair in ("bulk", "central"):
-            if n < 4 or n % 2:
-                raise ParameterError(f"the {pair} pair (n/2, n/2+1) needs an even n >= 4, got n = {n}")
-            return n // 2, n // 2 + 1
-        raise ParameterError(f"pair must be 'boundary', 'bulk', 'central' or a tuple (i, j), got {pair!r}")
-    try:
-        i, j = (int(k) for k in pair)
-    except (TypeError, ValueError):
-        raise ParameterError(f"pair must be 'boundary', 'bulk', 'central' or (i, j), got {pair!r}") from None
-    if not 1 <= i < j <= n:
-        raise ParameterError(f"pair (i, j) must satisfy 1 <= i < j <= n = {n}, got {pair!r}")
-    return i, j
+def _model(n: int, coupling: float, dephasing: float = 0.0, **extra: Any) -> Model:
+    return Model(n, coupling=coupling, dephasing=dephasing, **extra)
 
 
 def pair_lambda_min(
     pair: Pair, c: Any, d: Any, coupling: Any = 1.0, dephasing: Any = 0.0, n: int = 4,
-    coupling_left: Any = None, coupling_right: Any = None,
+    coupling_left: Any = None, coupling_right: Any = None, method: Any = "auto", **model: Any,
 ) -> np.ndarray:
     """λ_min of ρ_ij^{T_B} of the NESS at driving (c, d) (Eq. 11), broadcast over c, d, Γ and γ.
 
     Parameters
     ----------
-    pair : "boundary", "bulk", "central" or (i, j)
-        See :func:`resolve_pair` (1-based sites).
+    pair : "boundary", "bulk", "central", "last" or (i, j)
+        See :func:`nesskit.pairs.pair_sites` (1-based sites).
     c, d : array_like
         Driving coordinates in [−1, 1] (μ = c + d, μ̄ = (d − c)/2).
     coupling : array_like
@@ -89,14 +70,21 @@ def pair_lambda_min(
     dephasing : array_like
         γ ≥ 0 (SPEC §4; the result then depends on n).
     n : int
-        Chain length (irrelevant at γ = 0 for the boundary pair once n ≥ 3, and for bulk pairs).
+        Chain length.
+    method : str or Method
+        Any method of :func:`nesskit.methods.solve`; ``"auto"`` evaluates the uniform XX chain by the vectorised
+        closed forms.
+    **model
+        Further model parameters (``delta``, ``fields``, ``hopping``), fixed.
     """
-    i, j = resolve_pair(pair, n)
-    gl = coupling if coupling_left is None else coupling_left
-    gr = coupling if coupling_right is None else coupling_right
-    c = np.asarray(c, dtype=float)
-    d = np.asarray(d, dtype=float)
-    return closed_form.pair_entanglement(i, j, n, gl, gr, c + d, (d - c) / 2, dephasing)["lambda_min"]
+    params: dict[str, Any] = {"c": c, "d": d, "dephasing": dephasing}
+    if coupling_left is None and coupling_right is None:
+        params["coupling"] = coupling
+    else:
+        params["coupling_left"] = coupling if coupling_left is None else coupling_left
+        params["coupling_right"] = coupling if coupling_right is None else coupling_right
+    f = analysis.LambdaMin(Model(n, **model), pair, method)
+    return np.asarray(f(**params))
 
 
 def boundary_lambda_min(c: Any, d: Any, coupling: Any = 1.0, dephasing: Any = 0.0, n: int = 4) -> np.ndarray:
@@ -105,12 +93,12 @@ def boundary_lambda_min(c: Any, d: Any, coupling: Any = 1.0, dephasing: Any = 0.
 
 
 def bulk_lambda_min(c: Any, d: Any, coupling: Any = 1.0, dephasing: Any = 0.0, n: int = 4) -> np.ndarray:
-    """λ_min of the bulk/central pair ρ_{n/2,n/2+1} (Eqs. 19–20 at γ = 0), broadcast over c, d, Γ, γ."""
+    """λ_min of the bulk/central pair (⌊n/2⌋, ⌊n/2⌋ + 1) (Eqs. 19–20 at γ = 0), broadcast over c, d, Γ, γ."""
     return pair_lambda_min("central", c, d, coupling, dephasing, n)
 
 
 def central_lambda_min(c: Any, d: Any, coupling: Any = 1.0, dephasing: Any = 0.0, n: int = 6) -> np.ndarray:
-    """λ_min of the central pair ρ_{n/2,n/2+1} with dephasing (Sec. III D, Eq. 24), n even."""
+    """λ_min of the central pair (⌊n/2⌋, ⌊n/2⌋ + 1) with dephasing (Sec. III D, Eq. 24)."""
     return pair_lambda_min("central", c, d, coupling, dephasing, n)
 
 
@@ -181,96 +169,44 @@ def bulk_c_min(coupling: Any) -> np.ndarray:
 
 
 # -- numeric curves from λ_min of the NESS --------------------------------------------------------------------
-def _check_scalar_inputs(coupling: float, dephasing: float) -> tuple[float, float]:
-    return check_positive("coupling", coupling), check_nonnegative("dephasing", dephasing)
+def c_min(pair: Pair, coupling: Any, dephasing: Any = 0.0, n: int = 4, method: Any = "auto", **model: Any
+          ) -> np.ndarray:
+    """Numeric start c_min of the right entangled region, where it meets the edge d = 1 (c ∈ [0, 1]).
 
-
-def min_over_d(pair: Pair, c: float, coupling: float, dephasing: float = 0.0, n: int = 4) -> tuple[float, float]:
-    """min over d ∈ [−1, 1] of λ_min(c, d) and its minimiser: a grid of :data:`D_GRID_POINTS`, then a bounded
-    1D search around the best grid point (endpoints included)."""
-    grid = np.linspace(-1.0, 1.0, D_GRID_POINTS)
-    values = pair_lambda_min(pair, c, grid, coupling, dephasing, n)
-    k = int(np.argmin(values))
-    best_d, best = float(grid[k]), float(values[k])
-    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, grid.size - 1)]
-    res = minimize_scalar(lambda x: float(pair_lambda_min(pair, c, x, coupling, dephasing, n)),
-                          bounds=(lo, hi), method="bounded", options={"xatol": 1e-13})
-    if res.fun < best:
-        best_d, best = float(res.x), float(res.fun)
-    return best, best_d
-
-
-def _c_min_scalar(pair: Pair, coupling: float, dephasing: float, n: int, tolerance: float) -> float:
-    coupling, dephasing = _check_scalar_inputs(coupling, dephasing)
-    cs = np.linspace(0.0, 1.0, 101)
-    grid = np.linspace(-1.0, 1.0, D_GRID_POINTS)
-    lam = pair_lambda_min(pair, cs[:, None], grid[None, :], coupling, dephasing, n).min(axis=1)
-    negative = np.flatnonzero(lam < -tolerance)
-    if negative.size == 0:
-        return math.nan
-    k = int(negative[0])
-
-    def f(c: float) -> float:
-        return min_over_d(pair, c, coupling, dephasing, n)[0] + tolerance
-
-    while k > 0 and f(cs[k - 1]) < 0:  # the refined minimum over d can be lower than the grid's
-        k -= 1
-    if k == 0:
-        return 0.0
-    return float(brentq(f, cs[k - 1], cs[k], xtol=1e-15, rtol=1e-15))
-
-
-def c_min(pair: Pair, coupling: Any, dephasing: Any = 0.0, n: int = 4, tolerance: float = 0.0) -> np.ndarray:
-    """Numeric start of the right entangled region: the smallest c ∈ [0, 1] with λ_min(c, d) < 0 for some d.
-
-    Found from λ_min of the NESS (closed forms), not from Eqs. 16/22: f(c) = min_d λ_min(c, d) is scanned on a
-    grid in c and its sign change refined by Brent's method. Broadcast (by a loop) over ``coupling`` and
-    ``dephasing``. NaN where ρ_ij is nowhere entangled in the half square c ≥ 0 (e.g. Γ < Γ_min, γ > γ_c);
-    the mirror region starts at −c_min (see the module docstring).
+    Found from λ_min of the NESS by :func:`nesskit.analysis.edge_c_min` (a scan of the edge, then Brent's method
+    on the policy's margin), not from Eqs. 16/22. Broadcast (by a loop) over ``coupling`` and ``dephasing``. NaN
+    where ρ_ij is nowhere entangled on that edge (e.g. Γ < Γ_min, γ > γ_c); the mirror region starts at −c_min.
 
     Parameters
     ----------
-    pair : "boundary", "bulk", "central" or (i, j)
+    pair : "boundary", "bulk", "central", "last" or (i, j)
     coupling : array_like
         Γ = Γ_L = Γ_R > 0.
     dephasing : array_like
         γ ≥ 0.
     n : int
         Chain length (matters only for γ > 0).
-    tolerance : float
-        Count λ_min < −tolerance as entangled (0: the sign itself).
+    method : str or Method
+        Any method of :func:`nesskit.methods.solve`.
+    **model
+        Further model parameters (``delta``, ``fields``, ``hopping``), fixed.
     """
-    resolve_pair(pair, n)
     g, gamma = np.broadcast_arrays(np.asarray(coupling, dtype=float), np.asarray(dephasing, dtype=float))
     out = np.empty(g.shape)
     for idx in np.ndindex(g.shape):
-        out[idx] = _c_min_scalar(pair, float(g[idx]), float(gamma[idx]), n, tolerance)
+        f = analysis.LambdaMin(_model(n, check_positive("coupling", float(g[idx])),
+                                      check_nonnegative("dephasing", float(gamma[idx])), **model), pair, method)
+        out[idx] = analysis.edge_c_min(f)
     return out if out.ndim else out[()]
 
 
-def lower_edge(pair: Pair, c: Any, coupling: float, dephasing: float = 0.0, n: int = 4) -> np.ndarray:
-    """Numeric lower edge of the right entangled region at fixed c: the smallest d with λ_min(c, d) < 0.
+def lower_edge(pair: Pair, c: Any, coupling: float, dephasing: float = 0.0, n: int = 4, method: Any = "auto",
+               **model: Any) -> np.ndarray:
+    """Numeric lower edge of the right entangled region at fixed c: the smallest d at which ρ_ij is entangled.
 
-    From λ_min of the NESS (grid in d, then Brent's method on the first sign change), for comparison with
-    Eqs. 17 and 21. −1 where the region reaches the bottom of the square, NaN where ρ_ij is separable for every
-    d at this c. Broadcast (by a loop) over ``c``.
+    From λ_min of the NESS (:func:`nesskit.analysis.lower_edge`), for comparison with Eqs. 17 and 21. −1 where the
+    region reaches the bottom of the square, NaN where ρ_ij is separable for every d at this c.
     """
-    coupling, dephasing = _check_scalar_inputs(coupling, dephasing)
-    resolve_pair(pair, n)
-    cs = _c_array(c)
-    out = np.empty(cs.shape)
-    grid = np.linspace(-1.0, 1.0, D_GRID_POINTS)
-    for idx in np.ndindex(cs.shape):
-        ci = float(cs[idx])
-        lam = pair_lambda_min(pair, ci, grid, coupling, dephasing, n)
-        negative = np.flatnonzero(lam < 0)
-        if negative.size == 0:
-            out[idx] = math.nan
-            continue
-        k = int(negative[0])
-        if k == 0:
-            out[idx] = -1.0
-            continue
-        out[idx] = brentq(lambda x, ci=ci: float(pair_lambda_min(pair, ci, x, coupling, dephasing, n)),
-                          grid[k - 1], grid[k], xtol=1e-15, rtol=1e-15)
-    return out if out.ndim else out[()]
+    f = analysis.LambdaMin(_model(n, check_positive("coupling", coupling), check_nonnegative("dephasing", dephasing),
+                                  **model), pair, method)
+    return analysis.lower_edge(f, c)

@@ -9,6 +9,12 @@ from typing import Any
 import click
 
 from ..errors import ParameterError
+from .options import method_from_options, method_option, model_from_options, model_options, tol_option
+
+#: The chain length of the model rows when --n is not given (the paper's Fig. 11 value).
+DEFAULT_N = 6
+#: Names of the model-dependent rows.
+MODEL_ROWS = ("c_min_boundary", "c_min_central", "dephasing_critical", "coupling_minus", "coupling_plus")
 
 CRITICAL_KEYS = ("name", "paper", "formula", "numeric", "rel_diff")
 THERMAL_KEYS = ("magnetization", "xx", "zz", "energy", "lambda_min")
@@ -19,26 +25,44 @@ def _fmt(x: float | None, digits: int = 10) -> str:
 
 
 @click.command("critical")
+@model_options
+@method_option("Method for the model-dependent values (c_min, γ_c, Γ±); auto takes the first that applies.")
+@tol_option()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects instead of a table.")
-def critical(as_json: bool) -> None:
-    """The paper's critical values: its stated number, its formula, and a numeric root from the NESS."""
+def critical(method: str, tol: float | None, as_json: bool, **options: Any) -> None:
+    """Critical values: the paper's (stated number, formula, numeric root) and those of one chain.
+
+    The chain is given by the model options of ``nesskit solve`` (default --n 6, Γ = 1); its c_min (edge d = 1),
+    γ_c and Γ± are roots of λ_min computed by --method. The driving options (--mu, --c, ...) do not matter: the
+    searches vary the driving over the whole c–d square. Where the paper has no formula for the chain (Δ ≠ 0,
+    fields, ...) the formula column is empty.
+    """
     from ..critical import critical_values
 
-    rows = critical_values()
+    if options.get("n") is None:
+        options["n"] = DEFAULT_N
+    model = model_from_options(options)
+    chosen = method_from_options(model, method, (), tol)
+    rows = critical_values(model, chosen)
     if as_json:
         click.echo(json.dumps([{k: row[k] for k in (*CRITICAL_KEYS, "description")} for row in rows]))
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Critical values (PRA 85, 012324)")
+    table = Table(title=f"Critical values (PRA 85, 012324); model rows: {model!r}, method {chosen.name}")
     table.add_column("name", overflow="fold")
     for head in ("paper", "formula", "numeric", "rel_diff"):
         table.add_column(head, no_wrap=True)
     for row in rows:
+        rel = row["rel_diff"]
         table.add_row(row["name"], _fmt(row["paper"], 6), _fmt(row["formula"], 12), _fmt(row["numeric"], 12),
-                      f"{row['rel_diff']:.1e}")
-    Console(width=max(Console().width, 120)).print(table)
+                      "—" if rel is None else f"{rel:.1e}")
+    console = Console(width=max(Console().width, 120))
+    console.print(table)
+    for row in rows[-5:]:
+        if row["name"] in MODEL_ROWS:
+            console.print(f"[bold]{row['name']}[/bold]: {row['description']}")
 
 
 def _parse_beta(text: str) -> float:

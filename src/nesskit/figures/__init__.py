@@ -1,10 +1,10 @@
-"""The paper's figures 1–11 and its numbers, recomputed from the library (SPEC §6–7).
+"""The paper's figures 1–11, Fig. 12 (the claims of its Sec. III D) and its numbers, from the library (SPEC §6–7).
 
 Three layers, one job each:
 
-* :mod:`nesskit.figures.data` — the data behind each figure (``fig01_data`` … ``fig11_data``), computed only by
+* :mod:`nesskit.figures.data` — the data behind each figure (``fig01_data`` … ``fig12_data``), computed only by
   calling nesskit's library functions (closed forms, regions, critical values, thermal state);
-* :mod:`nesskit.figures.plots` — ``fig01(...)`` … ``fig11(...)``: plotting only, each returns a matplotlib
+* :mod:`nesskit.figures.plots` — ``fig01(...)`` … ``fig12(...)``: plotting only, each returns a matplotlib
   :class:`~matplotlib.figure.Figure` (Agg canvas, no pyplot state), the paper's parameters as defaults;
 * :mod:`nesskit.figures.report` — ``numbers.md``/``numbers.json`` and ``index.html``, and :func:`reproduce`,
   which writes everything into one folder (what ``nesskit reproduce`` runs).
@@ -16,6 +16,6 @@ Three layers, one job each:
 
 from __future__ import annotations
 
-FIGURES = tuple(f"fig{k:02d}" for k in range(1, 12))
+FIGURES = tuple(f"fig{k:02d}" for k in range(1, 13))
 
 __all__ = ["FIGURES"]

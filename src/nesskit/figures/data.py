@@ -1,13 +1,18 @@
 """The data behind each figure of the paper (SPEC §6), computed only through nesskit's library.
 
 Every ``figNN_data(...)`` takes the paper's parameters as defaults plus grid sizes, and returns a plain ``dict``
-of numpy arrays and scalars (``params`` holds what was used). No formula of the paper is evaluated here: the
-NESS comes from :mod:`nesskit.solvers.closed_form` (SPEC §3–4, exact), boundaries and critical values from
+of numpy arrays and scalars (``params`` holds what was used). No formula of the paper is evaluated here. Every
+λ_min, profile and correlation comes from :class:`nesskit.analysis.Evaluator` / :class:`nesskit.analysis.LambdaMin`
+— the one road (any method of :func:`nesskit.methods.solve`; for the paper's chain the closed forms of SPEC §3–4
+are its vectorised fast lane) — and boundaries and critical values from :mod:`nesskit.analysis`,
 :mod:`nesskit.regions` and :mod:`nesskit.critical`, the thermal state from :mod:`nesskit.thermal`. What is done
-here is only geometry (grids over the valid parameter square, Eq. 10–11), minima over grids and root finding on
-the computed curves — "reading numbers off the figure".
+here is only geometry (grids over the valid parameter square, Eqs. 10–11) and reading numbers off the computed
+curves. Fig. 11 (and the maps behind Figs. 4, 7) take ``method`` and further model parameters (``delta``, ...), so
+that, e.g., ``fig11_data(method="exact", delta=0.3)`` redraws Fig. 11 for an interacting chain.
 
-Conventions: sites 1-based; entangled ⇔ λ_min < 0 (SPEC §2); (c, d) and (μ, μ̄) related by Eq. 11.
+Conventions: sites 1-based; "entangled" is the policy of :mod:`nesskit.entanglement` (λ_min below −threshold);
+maps carry ``margin`` = λ_min + threshold (negative ⇔ entangled) for the plots to shade; (c, d) and (μ, μ̄) are
+related by Eq. 11.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import analysis
+from ..entanglement import entanglement_threshold
 from ..errors import ParameterError
-from ..model import mu_from_cd
+from ..model import Model, mu_from_cd
 
 #: Grid sizes for ``nesskit reproduce`` (full) and ``nesskit reproduce --quick`` (coarse, seconds).
 RESOLUTION: dict[str, dict[str, dict[str, Any]]] = {
@@ -34,6 +41,7 @@ RESOLUTION: dict[str, dict[str, dict[str, Any]]] = {
         "fig09": {"points": 401},
         "fig10": {"points": 31},
         "fig11": {"points": 41, "map_points": 301},
+        "fig12": {"sizes": (4, 6, 10, 20, 50, 100, 200), "position_sizes": (10, 16), "distance_points": 9},
     },
     "quick": {
         "fig01": {"points": 61},
@@ -47,6 +55,7 @@ RESOLUTION: dict[str, dict[str, dict[str, Any]]] = {
         "fig09": {"points": 61},
         "fig10": {"points": 5},
         "fig11": {"points": 8, "map_points": 61},
+        "fig12": {"sizes": (4, 10, 50, 200), "position_sizes": (10,), "distance_points": 4},
     },
 }
 
@@ -58,31 +67,33 @@ BOUNDARY_N = 6
 BOUNDARY_PAIR = (1, 2)
 
 
-# -- library access (lazy, so that the package imports while modules are still being written) -------------------
-def _closed_form():
-    from ..solvers import closed_form
-
-    return closed_form
-
-
 def _check_points(name: str, value: int, minimum: int = 3) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ParameterError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
 
 
+def _evaluator(pairs: Any, n: int, coupling: float, method: Any = "auto", **model: Any) -> analysis.Evaluator:
+    return analysis.Evaluator(Model(n, coupling=coupling, **model), pairs, method)
+
+
 def pair_lambda_min(pair: tuple[int, int], n: int, coupling: float, mu: np.ndarray, mu_bar: np.ndarray,
-                    dephasing: float = 0.0) -> np.ndarray:
-    """λ_min of ρ_ij in the NESS (closed forms, SPEC §2–4), broadcasting over μ, μ̄ (Γ_L = Γ_R = Γ)."""
-    i, j = pair
-    ent = _closed_form().pair_entanglement(i, j, n, coupling, coupling, mu, mu_bar, dephasing=dephasing)
-    return np.asarray(ent["lambda_min"], dtype=float)
+                    dephasing: float = 0.0, method: Any = "auto", **model: Any) -> np.ndarray:
+    """λ_min of ρ_ij in the NESS (SPEC §2–4), broadcasting over μ, μ̄ (Γ_L = Γ_R = Γ), by ``method``."""
+    ev = _evaluator([pair], n, coupling, method, **model)
+    return np.asarray(ev(mu=mu, mu_bar=mu_bar, dephasing=dephasing)["lambda_min"][..., 0], dtype=float)
 
 
 def magnetization_profile(n: int, coupling: float, mu: np.ndarray, mu_bar: np.ndarray,
-                          dephasing: float = 0.0) -> np.ndarray:
-    """⟨σᶻ_j⟩, j = 1..n along the last axis (closed forms, SPEC §3–4), Γ_L = Γ_R = Γ."""
-    return np.asarray(_closed_form().magnetization(n, coupling, coupling, mu, mu_bar, dephasing=dephasing))
+                          dephasing: float = 0.0, method: Any = "auto", **model: Any) -> np.ndarray:
+    """⟨σᶻ_j⟩, j = 1..n along the last axis (SPEC §3–4), Γ_L = Γ_R = Γ, by ``method``."""
+    ev = _evaluator([], n, coupling, method, **model)
+    return np.asarray(ev(magnetization=True, mu=mu, mu_bar=mu_bar, dephasing=dephasing)["magnetization"])
+
+
+def _margin(lam: np.ndarray, error: np.ndarray) -> np.ndarray:
+    """λ_min + the policy's threshold (negative ⇔ entangled, :func:`nesskit.entanglement.entangled`)."""
+    return np.asarray(lam + entanglement_threshold(error), dtype=float)
 
 
 def cd_square(points: int, lo: float = -1.0, hi: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -111,13 +122,16 @@ def _square_perimeter(points: int) -> tuple[np.ndarray, np.ndarray]:
 
 # -- Figs. 4 and 7: the c–d and u–μ̄ planes -------------------------------------------------------------------------
 def entangled_map(pair: tuple[int, int], n: int, coupling: float, points: int, dephasing: float = 0.0,
-                  lo: float = -1.0) -> dict[str, np.ndarray]:
-    """λ_min of ρ_pair over the c–d square, with the u–μ̄ coordinates of every grid point (Figs. 4, 7, 11)."""
+                  lo: float = -1.0, method: Any = "auto", **model: Any) -> dict[str, Any]:
+    """λ_min (and the policy's margin) of ρ_pair over the c–d square, with the u–μ̄ coordinates of every grid point
+    (Figs. 4, 7, 11), by ``method`` (one solve per point unless the closed-form fast lane applies)."""
     c, d = cd_square(points, lo=lo)
-    mu, mu_bar = mu_from_cd(c, d)
-    lam = pair_lambda_min(pair, n, coupling, mu, mu_bar, dephasing)
-    u, mb = _u_mu_bar(n, coupling, c, d, dephasing)
-    return {"c": c, "d": d, "lambda_min": lam, "u": u, "mu_bar": mb}
+    ev = _evaluator([pair], n, coupling, method, **model)
+    res = ev(magnetization=True, c=c, d=d, dephasing=dephasing)
+    lam = res["lambda_min"][..., 0]
+    m = res["magnetization"]
+    return {"c": c, "d": d, "lambda_min": lam, "margin": _margin(lam, res["error"]),
+            "u": (m[..., -1] - m[..., 0]) / 2, "mu_bar": (d - c) / 2}
 
 
 def _edge_curves(c_min: float, edge: Callable[[np.ndarray], np.ndarray], n: int, coupling: float,
@@ -189,8 +203,11 @@ def tongue_start(c: np.ndarray, d: np.ndarray, lam: np.ndarray) -> float:
 def _slices(pair: tuple[int, int], n: int, couplings: np.ndarray, points: int) -> dict[str, Any]:
     c, d = cd_square(points)
     mu, mu_bar = mu_from_cd(c, d)
-    lam = np.stack([pair_lambda_min(pair, n, float(g), mu, mu_bar) for g in couplings])
-    return {"c": c, "d": d, "couplings": np.asarray(couplings, dtype=float), "lambda_min": lam}
+    ev = _evaluator([pair], n, 1.0)
+    res = ev(mu=mu[None], mu_bar=mu_bar[None], coupling=np.asarray(couplings, dtype=float)[:, None, None])
+    lam = res["lambda_min"][..., 0]
+    return {"c": c, "d": d, "couplings": np.asarray(couplings, dtype=float), "lambda_min": lam,
+            "margin": _margin(lam, res["error"])}
 
 
 def fig05_data(coupling_range: tuple[float, float] = (0.45, 3.0), slices: int = 12, points: int = 201
@@ -253,13 +270,13 @@ def zzz_cloud(coupling: float, points: int, entangled_pair: tuple[int, int], mu_
     s = np.linspace(0, 1, points)[None, :]
     mu = s * 2 * (1 - np.abs(mu_bar))
     mu, mu_bar = np.broadcast_arrays(mu, mu_bar)
-    cf = _closed_form()
-    i, j = BULK_PAIR
-    z, _, zz, _ = cf.pair_correlations(i, j, BULK_N, coupling, coupling, mu, mu_bar)
-    lam = np.minimum(pair_lambda_min(entangled_pair, BULK_N, coupling, mu, mu_bar),
-                     pair_lambda_min(entangled_pair, BULK_N, coupling, -mu, mu_bar))
-    z, zz = np.real(np.asarray(z)), np.real(np.asarray(zz))
-    return {"z": z, "zz": zz, "lambda_min": lam, "mu": mu, "mu_bar": mu_bar,
+    ev = _evaluator([BULK_PAIR, entangled_pair], BULK_N, coupling)
+    plus = ev(correlations=True, mu=mu, mu_bar=mu_bar)
+    minus = ev(mu=-mu, mu_bar=mu_bar)
+    z, zz = plus["z_i"][..., 0], plus["zz"][..., 0]
+    margins = (_margin(plus["lambda_min"][..., 1], plus["error"]), _margin(minus["lambda_min"][..., 1], minus["error"]))
+    lam = np.minimum(plus["lambda_min"][..., 1], minus["lambda_min"][..., 1])
+    return {"z": z, "zz": zz, "lambda_min": lam, "margin": np.minimum(*margins), "mu": mu, "mu_bar": mu_bar,
             "equilibrium_z": z[:, 0], "equilibrium_zz": zz[:, 0], "lower_z": z[:, -1], "lower_zz": zz[:, -1]}
 
 
@@ -306,7 +323,7 @@ def first_zero(x: np.ndarray, y: np.ndarray) -> float:
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     s = np.sign(y)
     idx = np.nonzero(s[:-1] * s[1:] <= 0)[0]
-    idx = [k for k in idx if not (y[k] == 0 and y[k + 1] == 0)]
+    idx = [k for k in idx if not (y[k] == 0 and y[k + 1] == 0)]  # type: ignore[assignment]
     if not idx:
         return float("nan")
     k = idx[0]
@@ -353,17 +370,18 @@ def fig03_data(points: int = 300, temperatures: tuple[float, ...] = FIG03_TEMPER
 
 # -- Figs. 10 and 11: dephasing, central pair ---------------------------------------------------------------------
 def central_pair(n: int) -> tuple[int, int]:
-    """The central pair (n/2, n/2 + 1) of an even chain (Sec. III D)."""
-    if n % 2 or n < 4:
-        raise ParameterError(f"n must be an even integer >= 4 for the central pair, got {n!r}")
-    return n // 2, n // 2 + 1
+    """The central pair (⌊n/2⌋, ⌊n/2⌋ + 1) (Sec. III D; :func:`nesskit.pairs.pair_sites`)."""
+    from ..pairs import pair_sites
+
+    return pair_sites("central", n)
 
 
-def fig10_data(sizes: tuple[int, ...] = (6, 10), x_max: float = 0.41, points: int = 41) -> dict[str, Any]:
+def fig10_data(sizes: tuple[int, ...] = (6, 10), x_max: float = 0.41, points: int = 41, method: Any = "auto",
+               **model: Any) -> dict[str, Any]:
     """Fig. 10: the window Γ₋ < Γ < Γ₊ of central-pair entanglement vs γ(n − 2).
 
-    For each n in ``sizes`` and each x = γ(n − 2) on a grid, Γ± are found numerically from λ_min of the NESS
-    (:func:`nesskit.critical.coupling_range_numeric`: bisection on "entangled somewhere in the c–d square");
+    For each n in ``sizes`` and each x = γ(n − 2) on a grid, Γ± are found numerically from λ_min of the NESS by
+    ``method`` (:func:`nesskit.critical.coupling_range_numeric`: roots in Γ of the minimum over the c–d square);
     Eq. 25 (:func:`nesskit.critical.coupling_range_formula`) is returned on a fine grid to overlay.
     """
     from .. import critical
@@ -371,7 +389,7 @@ def fig10_data(sizes: tuple[int, ...] = (6, 10), x_max: float = 0.41, points: in
     x = np.linspace(0.0, x_max, _check_points("points", points, 2))
     numeric = {}
     for n in sizes:
-        win = np.array([critical.coupling_range_numeric(xi / (n - 2), n) for xi in x])
+        win = np.array([critical.coupling_range_numeric(xi / (n - 2), n, method, **model) for xi in x])
         numeric[int(n)] = {"lower": win[:, 0], "upper": win[:, 1]}
     fine = np.linspace(0.0, x_max, 300)
     formula = np.array([eq25_window(xi) for xi in fine])
@@ -387,68 +405,130 @@ def eq25_window(x: float, n: int = 10) -> tuple[float, float]:
     return float(lower), float(upper)
 
 
+def _paper_chain(model: Model) -> bool:
+    from ..methods import ClosedForm
+
+    return ClosedForm().why_not(model) is None
+
+
 def fig11_data(sizes: tuple[int, ...] = (6, 10, 16), coupling: float = 1.0, gamma_max: float = 0.11,
                points: int = 41, map_gamma: float = 0.04, map_sizes: tuple[int, ...] = (6, 10),
-               map_points: int = 301) -> dict[str, Any]:
-    """Fig. 11: dephasing, Γ = 1, central pair. Left: 1 − c_min vs γ for each n (:func:`nesskit.regions.c_min`),
-    with the γ where it reaches 0 read off the curve and γ_c of Eq. 24. Right: λ_min over the quadrant
-    c, d ∈ [0, 1] at γ = ``map_gamma`` for n in ``map_sizes``, and the γ = 0 edge (Eq. 21)."""
+               map_points: int = 301, method: Any = "auto", edge_points: int | None = None,
+               **model: Any) -> dict[str, Any]:
+    """Fig. 11: dephasing, central pair. Left: 1 − c_min vs γ for each n (c_min: start of the entangled interval
+    on the edge d = 1, :func:`nesskit.analysis.edge_c_min`), with γ_c where the region vanishes
+    (:func:`nesskit.analysis.dephasing_critical`) and γ_c of Eq. 24 where the paper has it. Right: λ_min over the
+    quadrant c, d ∈ [0, 1] at γ = ``map_gamma`` for n in ``map_sizes``, and the γ = 0 edge (Eq. 21 for the paper's
+    chain; else the numeric lower edge, :func:`nesskit.analysis.lower_edge`, on ``edge_points`` values of c).
+
+    ``method`` and ``model`` (``delta``, ``fields``, ...) choose the solver and the chain: with
+    ``method="exact", delta=0.3`` this is Fig. 11 of the interacting chain (use small n and coarse grids).
+    """
     from .. import critical, regions
+    from ..methods import method_from
 
     gammas = np.linspace(0.0, gamma_max, _check_points("points", points, 2))
     curves = {}
+    paper = True
     for n in sizes:
-        pair = central_pair(n)
-        cm = np.array([float(regions.c_min(pair, coupling, dephasing=g, n=n)) for g in gammas])
-        curves[int(n)] = {"size": 1 - cm, "zero": vanishing_point(gammas, cm, pair, coupling, n),
-                          "gamma_c": float(critical.dephasing_critical_formula(n, coupling))}
+        chain = Model(int(n), coupling=coupling, **model)
+        paper = paper and _paper_chain(chain)
+        f = analysis.LambdaMin(chain, "central", method)
+        cm = np.array([analysis.edge_c_min(f, dephasing=float(g)) for g in gammas])
+        formula = (float(critical.dephasing_critical_formula(int(n), coupling))
+                   if _paper_chain(chain) and n % 2 == 0 and n >= 4 else float("nan"))
+        curves[int(n)] = {"size": 1 - cm, "zero": analysis.dephasing_critical(f), "gamma_c": formula}
     maps = {}
     for n in map_sizes:
-        m = entangled_map(central_pair(n), n, coupling, map_points, dephasing=map_gamma, lo=0.0)
-        cm = float(regions.c_min(central_pair(n), coupling, dephasing=map_gamma, n=n))
-        maps[int(n)] = {"c": m["c"], "d": m["d"], "lambda_min": m["lambda_min"], "c_min": cm}
-    c0 = float(regions.bulk_c_min(coupling))
-    edge_c = np.linspace(c0, 1, 300)
-    return {"gamma": gammas, "curves": curves, "maps": maps,
-            "edge_gamma0": {"c": edge_c, "d": np.asarray(regions.bulk_edge(edge_c, coupling), dtype=float)},
+        chain = Model(int(n), coupling=coupling, **model)
+        m = entangled_map(central_pair(int(n)), int(n), coupling, map_points, dephasing=map_gamma, lo=0.0,
+                          method=method, **model)
+        f = analysis.LambdaMin(chain, "central", method)
+        maps[int(n)] = {"c": m["c"], "d": m["d"], "lambda_min": m["lambda_min"], "margin": m["margin"],
+                        "c_min": analysis.edge_c_min(f, dephasing=map_gamma)}
+    if paper and all(_paper_chain(Model(int(n), coupling=coupling, **model)) for n in map_sizes):
+        c0 = float(regions.bulk_c_min(coupling))
+        edge_c = np.linspace(c0, 1, 300)
+        edge = {"c": edge_c, "d": np.asarray(regions.bulk_edge(edge_c, coupling), dtype=float), "source": "Eq. 21"}
+    else:
+        n0 = int(min(map_sizes, default=min(sizes)))
+        f0 = analysis.LambdaMin(Model(n0, coupling=coupling, **model), "central", method)
+        c0 = analysis.edge_c_min(f0, dephasing=0.0)
+        k = edge_points or (300 if f0.fast else 6)
+        edge_c = np.linspace(c0, 1, k) if np.isfinite(c0) else np.array([])
+        edge_d = np.asarray(analysis.lower_edge(f0, edge_c, dephasing=0.0), dtype=float) if edge_c.size else edge_c
+        edge = {"c": edge_c, "d": edge_d, "source": f"numeric, n = {n0}"}
+    extra = {k: v for k, v in model.items()}
+    return {"gamma": gammas, "curves": curves, "maps": maps, "edge_gamma0": edge,
             "params": {"sizes": tuple(sizes), "coupling": coupling, "gamma_max": gamma_max, "points": points,
-                       "map_gamma": map_gamma, "map_sizes": tuple(map_sizes), "map_points": map_points}}
+                       "map_gamma": map_gamma, "map_sizes": tuple(map_sizes), "map_points": map_points,
+                       "method": method_from(method).name,
+                       **extra}}
 
 
-def vanishing_point(gammas: np.ndarray, c_min: np.ndarray, pair: tuple[int, int], coupling: float, n: int,
-                    tol: float = 1e-12) -> float:
-    """The γ at which the curve 1 − c_min(γ) of Fig. 11 reaches zero (the entangled region disappears).
+# -- Fig. 12: the remaining claims of Sec. III D ------------------------------------------------------------------
+def fig12_data(sizes: tuple[int, ...] = (4, 6, 10, 20, 50, 100, 200), dephasings: tuple[float, ...] = (0.02, 0.1, 0.5),
+               position_sizes: tuple[int, ...] = (10, 16), position_coupling: float = 1.0, distance_n: int = 10,
+               distance_points: int = 9, distance_gamma_max: float = 0.2,
+               distance_couplings: tuple[float, ...] = (0.6, 1.0, 1.6), method: Any = "auto",
+               **model: Any) -> dict[str, Any]:
+    """Sec. III D's remaining claims from computed data (SPEC §4, §7).
 
-    Read off the computed curve: between the last γ of the grid with an entangled region (finite c_min) and the
-    next one (c_min = nan), bisect on "ρ_pair is entangled somewhere in the c–d square"
-    (:func:`nesskit.critical.min_over_square` < 0). nan if the region never disappears on the grid.
+    * ``boundary``: Γ_m(γ, n), the smallest Γ = Γ_L = Γ_R at which ρ₁₂ is entangled somewhere in the c–d square
+      (lower end of :func:`nesskit.analysis.coupling_window`), for each γ in ``dephasings`` and n in ``sizes`` — the
+      paper: Γ_m → 1 as n → ∞ for every γ.
+    * ``position``: γ_c of every nearest-neighbour pair (j, j + 1) of chains of ``position_sizes`` spins at
+      Γ = ``position_coupling`` (:func:`nesskit.analysis.dephasing_critical`) — the paper: γ_c weakly increases away
+      from the centre.
+    * ``distance``: the minimum over the c–d square, over every pair at distance r = k − j ∈ {1, 2, 3} of a chain of
+      ``distance_n`` spins and over Γ ∈ ``distance_couplings``, of λ_min and of the policy's margin, against γ —
+      the paper: with dephasing, only nearest neighbours are ever entangled.
     """
-    from .. import critical
-
-    alive = np.isfinite(c_min)
-    if alive.all() or not alive[0]:
-        return float("nan")
-    k = int(np.argmin(alive))  # first grid point without entanglement
-    lo, hi = float(gammas[k - 1]), float(gammas[k])
-    while hi - lo > tol * max(hi, 1.0):
-        mid = 0.5 * (lo + hi)
-        if critical.min_over_square(pair, coupling, mid, n)[0] < -critical.ENTANGLED_BELOW:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+    boundary: dict[float, dict[str, np.ndarray]] = {}
+    for gamma in dephasings:
+        lows = []
+        for n in sizes:
+            f = analysis.LambdaMin(Model(int(n), dephasing=float(gamma), **model), "boundary", method)
+            lows.append(analysis.coupling_window(f)[0])
+        boundary[float(gamma)] = {"sizes": np.asarray(sizes, dtype=int), "coupling_m": np.asarray(lows, dtype=float)}
+    position: dict[int, dict[str, Any]] = {}
+    for n in position_sizes:
+        gc = []
+        for j in range(1, int(n)):
+            f = analysis.LambdaMin(Model(int(n), coupling=position_coupling, **model), (j, j + 1), method)
+            gc.append(analysis.dephasing_critical(f))
+        position[int(n)] = {"site": np.arange(1, int(n)), "gamma_c": np.asarray(gc, dtype=float),
+                            "central": central_pair(int(n))[0]}
+    gammas = np.linspace(0.0, distance_gamma_max, _check_points("distance_points", distance_points, 2))
+    distance: dict[int, dict[str, np.ndarray]] = {}
+    for r in (1, 2, 3):
+        lam_min = np.full(gammas.shape, np.inf)
+        margin_min = np.full(gammas.shape, np.inf)
+        for k, gamma in enumerate(gammas):
+            for g in distance_couplings:
+                chain = Model(int(distance_n), coupling=float(g), dephasing=float(gamma), **model)
+                for j in range(1, int(distance_n) - r + 1):
+                    sq = analysis.square_minimum(analysis.LambdaMin(chain, (j, j + r), method))
+                    lam_min[k] = min(lam_min[k], sq["lambda_min"])
+                    margin_min[k] = min(margin_min[k], sq["margin"])
+        distance[r] = {"lambda_min": lam_min, "margin": margin_min}
+    return {"boundary": boundary, "position": position, "distance": distance, "distance_gamma": gammas,
+            "params": {"sizes": tuple(sizes), "dephasings": tuple(dephasings), "position_sizes": tuple(position_sizes),
+                       "position_coupling": position_coupling, "distance_n": distance_n,
+                       "distance_couplings": tuple(distance_couplings), "distance_points": distance_points,
+                       "distance_gamma_max": distance_gamma_max}}
 
 
 #: Every figure's data function, by figure name.
 DATA_FUNCTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "fig01": fig01_data, "fig02": fig02_data, "fig03": fig03_data, "fig04": fig04_data, "fig05": fig05_data,
     "fig06": fig06_data, "fig07": fig07_data, "fig08": fig08_data, "fig09": fig09_data, "fig10": fig10_data,
-    "fig11": fig11_data,
+    "fig11": fig11_data, "fig12": fig12_data,
 }
 
 
 def figure_data(name: str, quick: bool = False, **overrides: Any) -> dict[str, Any]:
-    """The data of figure ``name`` ("fig01" … "fig11") at the full or quick resolution of :data:`RESOLUTION`."""
+    """The data of figure ``name`` ("fig01" … "fig12") at the full or quick resolution of :data:`RESOLUTION`."""
     if name not in DATA_FUNCTIONS:
         raise ParameterError(f"figure must be one of {sorted(DATA_FUNCTIONS)}, got {name!r}")
     kwargs = dict(RESOLUTION["quick" if quick else "full"][name])

@@ -4,7 +4,8 @@ Each ``figNN(data=None, **params)`` draws one figure and returns a :class:`matpl
 canvas (no pyplot state, safe in scripts and servers). Without ``data`` it computes it with
 :func:`nesskit.figures.data.figNN_data` and ``params`` (the paper's values are the defaults), so
 ``fig04(coupling=1.5)`` redraws Fig. 4 for Γ = 1.5. No physics lives here: entangled regions are λ_min < 0 of
-the NESS as computed by the library, and the paper's boundary formulas come in the data as curves to overlay.
+the NESS as computed by the library (the data's ``margin`` = λ_min + threshold, negative ⇔ entangled by the policy),
+and the paper's boundary formulas come in the data as curves to overlay. Fig. 12 draws the claims of Sec. III D.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def _zzz_panel(ax: Axes, cloud: dict[str, Any], title: str, entangled_label: str
     z_eq, zz_eq = cloud["equilibrium_z"], cloud["equilibrium_zz"]
     z_lo, zz_lo = cloud["lower_z"], cloud["lower_zz"]
     ax.fill(np.r_[z_eq, z_lo[::-1]], np.r_[zz_eq, zz_lo[::-1]], color=NESS_FILL, lw=0)
-    has = _shade_negative(ax, cloud["z"], cloud["zz"], cloud["lambda_min"], ENTANGLED_CLOUD)
+    has = _shade_negative(ax, cloud["z"], cloud["zz"], cloud["margin"], ENTANGLED_CLOUD)
     ax.plot(z_eq, zz_eq, color="black", lw=2.2)
     ax.plot(z_lo, zz_lo, color="black", lw=1.2, ls="--")
     ax.plot([0], [0], marker="o", mfc="white", mec="black", ms=7, zorder=5)
@@ -158,7 +159,7 @@ def fig03(data: dict[str, Any] | None = None, **params: Any) -> Figure:
 # -- c–d and u–μ̄ planes: Figs. 4, 7 ---------------------------------------------------------------------------------
 def _cd_panels(data: dict[str, Any], fig: Figure, edge_label: str, cmin_label: str) -> None:
     ax_cd, ax_u = fig.subplots(1, 2)
-    _shade_negative(ax_cd, data["c"], data["d"], data["lambda_min"], ENTANGLED_MAP)
+    _shade_negative(ax_cd, data["c"], data["d"], data["margin"], ENTANGLED_MAP)
     edge = data["edge"]
     ax_cd.plot(edge["c"], edge["d"], color=OVERLAY, lw=1.1)
     ax_cd.plot(edge["c_left"], edge["d_left"], color=OVERLAY, lw=1.1)
@@ -175,7 +176,7 @@ def _cd_panels(data: dict[str, Any], fig: Figure, edge_label: str, cmin_label: s
                           Line2D([], [], color=OVERLAY, lw=1.1, label=edge_label),
                           Line2D([], [], color=OVERLAY_2, lw=0.9, ls=":", label=cmin_label)],
                  fontsize=7.5, loc="center", framealpha=0.9)
-    _shade_negative(ax_u, data["u"], data["mu_bar"], data["lambda_min"], ENTANGLED_MAP)
+    _shade_negative(ax_u, data["u"], data["mu_bar"], data["margin"], ENTANGLED_MAP)
     ax_u.plot(edge["u"], edge["mu_bar"], color=OVERLAY, lw=1.1)
     ax_u.plot(edge["u_left"], edge["mu_bar_left"], color=OVERLAY, lw=1.1)
     ax_u.plot(data["allowed_u"], data["allowed_mu_bar"], color="black", lw=1.0, ls="--")
@@ -214,7 +215,7 @@ def _stack(data: dict[str, Any], fig: Figure, title: str, tip_label: str) -> Axe
     cmap = colormaps["plasma"]
     gs = data["couplings"]
     span = (gs.max() - gs.min()) or 1.0
-    for g, lam in zip(gs, data["lambda_min"]):
+    for g, lam in zip(gs, data["margin"]):
         if np.nanmin(lam) < 0:
             color = cmap(0.1 + 0.75 * (g - gs.min()) / span)
             ax.contourf(data["c"], data["d"], lam, levels=[float(np.nanmin(lam)) - 1, 0], zdir="z", offset=g,
@@ -296,7 +297,8 @@ def fig11(data: dict[str, Any] | None = None, **params: Any) -> Figure:
         ax_l.plot(xs, ys, "-", color=colors[k % 4], label=f"$n={n}$")
         ax_l.plot(g[keep], size[keep], "o", ms=3, color=colors[k % 4])
         ax_l.axvline(cur["gamma_c"], color=colors[k % 4], lw=0.8, ls=":")
-    ax_l.plot([], [], color="grey", lw=0.8, ls=":", label=r"$\gamma_c$, Eq. 24")
+    if any(np.isfinite(cur["gamma_c"]) for cur in data["curves"].values()):
+        ax_l.plot([], [], color="grey", lw=0.8, ls=":", label=r"$\gamma_c$, Eq. 24")
     for n, m in sorted(data["maps"].items()):
         col = colors[sorted(data["curves"]).index(n) % 4] if n in data["curves"] else "black"
         ax_l.plot([p["map_gamma"]], [1 - m["c_min"]], "s", ms=7, mfc="none", mec=col)
@@ -308,7 +310,7 @@ def fig11(data: dict[str, Any] | None = None, **params: Any) -> Figure:
     ax_l.set_title(r"size of the entangled region (squares: right panel)", fontsize=9.5)
     for n, m in sorted(data["maps"].items()):
         col = colors[sorted(data["curves"]).index(n) % 4] if n in data["curves"] else "black"
-        lam = m["lambda_min"]
+        lam = m["margin"]
         if np.nanmin(lam) < 0:
             _shade_negative(ax_r, m["c"], m["d"], lam, col, alpha=0.18)
             ax_r.contour(m["c"], m["d"], lam, levels=[0.0], colors=[col], linewidths=1.6)
@@ -317,7 +319,7 @@ def fig11(data: dict[str, Any] | None = None, **params: Any) -> Figure:
                   arrowprops={"arrowstyle": "->", "color": "dimgrey", "lw": 1.2})
     ax_r.text(0.6, 0.66, "$n$ increases", color="dimgrey", fontsize=9, rotation=45, ha="center", va="bottom")
     e = data["edge_gamma0"]
-    ax_r.plot(e["c"], e["d"], color="black", ls="--", lw=1.2, label=r"$\gamma=0$ (Eq. 21)")
+    ax_r.plot(e["c"], e["d"], color="black", ls="--", lw=1.2, label=rf"$\gamma=0$ ({e.get('source', 'Eq. 21')})")
     ax_r.set_xlim(0, 1)
     ax_r.set_ylim(0, 1)
     ax_r.set_aspect("equal")
@@ -325,12 +327,51 @@ def fig11(data: dict[str, Any] | None = None, **params: Any) -> Figure:
     ax_r.set_ylabel("$d$")
     ax_r.legend(fontsize=8, loc="lower left")
     ax_r.set_title("entangled region (shaded, above/right of its edge)", fontsize=9.5)
-    fig.suptitle(rf"Fig. 11: dephasing, central pair $\rho_{{n/2,n/2+1}}$, $\Gamma={p['coupling']:g}$", fontsize=11)
+    extra = "".join(f", {k} = {v:g}" for k, v in p.items() if k == "delta" and v)
+    fig.suptitle(rf"Fig. 11: dephasing, central pair $\rho_{{n/2,n/2+1}}$, $\Gamma={p['coupling']:g}${extra} "
+                 f"(method {p.get('method', 'auto')})", fontsize=11)
+    return fig
+
+
+def fig12(data: dict[str, Any] | None = None, **params: Any) -> Figure:
+    """Fig. 12 (not in the paper): Sec. III D's claims drawn from computed data — Γ_m(γ, n) of ρ₁₂ against n,
+    γ_c against the pair's position, and the smallest λ_min of pairs at distance 1, 2, 3 against γ."""
+    data = data or figdata.fig12_data(**params)
+    p = data["params"]
+    fig = _figure(13.0, 4.3)
+    ax_a, ax_b, ax_c = fig.subplots(1, 3)
+    colors = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a"]
+    for k, (gamma, cur) in enumerate(sorted(data["boundary"].items())):
+        ax_a.plot(cur["sizes"], cur["coupling_m"], "o-", color=colors[k % 4], ms=4, label=rf"$\gamma={gamma:g}$")
+    ax_a.axhline(1.0, color="grey", lw=0.8, ls="--", label=r"paper: $\Gamma_m\to 1$")
+    ax_a.set_xscale("log")
+    ax_a.set_xlabel("$n$")
+    ax_a.set_ylabel(r"$\Gamma_m$")
+    ax_a.set_title(r"(a) $\rho_{12}$ entangled only for $\Gamma>\Gamma_m(\gamma,n)$", fontsize=9.5)
+    ax_a.legend(fontsize=8)
+    for k, (n, cur) in enumerate(sorted(data["position"].items())):
+        site, gc = cur["site"], cur["gamma_c"]
+        bulk = (site >= 2) & (site <= n - 2)
+        ax_b.plot(site[bulk] - cur["central"], gc[bulk], "s-", color=colors[k % 4], ms=4, label=f"$n={n}$")
+    ax_b.set_xlabel(r"$j - \lfloor n/2\rfloor$ (pair $(j, j+1)$; boundary pairs off scale)")
+    ax_b.set_ylabel(r"$\gamma_c$")
+    ax_b.set_title(rf"(b) $\gamma_c$ against the pair's position, $\Gamma={p['position_coupling']:g}$", fontsize=9.5)
+    ax_b.legend(fontsize=8)
+    g = data["distance_gamma"]
+    for k, (r, cur) in enumerate(sorted(data["distance"].items())):
+        ax_c.plot(g, cur["margin"], "o-", color=colors[k % 4], ms=4, label=f"distance {r}")
+    ax_c.axhline(0.0, color="black", lw=0.8)
+    ax_c.set_yscale("symlog", linthresh=1e-4)
+    ax_c.set_xlabel(r"$\gamma$")
+    ax_c.set_ylabel(r"min of $\lambda_{\min}$ + threshold")
+    ax_c.set_title(rf"(c) pairs at distance $r$, $n={p['distance_n']}$ (entangled below 0)", fontsize=9.5)
+    ax_c.legend(fontsize=8)
+    fig.suptitle("Fig. 12: the claims of Sec. III D from computed data", fontsize=11)
     return fig
 
 
 #: Every figure's plotting function, by figure name.
 PLOT_FUNCTIONS = {
     "fig01": fig01, "fig02": fig02, "fig03": fig03, "fig04": fig04, "fig05": fig05, "fig06": fig06,
-    "fig07": fig07, "fig08": fig08, "fig09": fig09, "fig10": fig10, "fig11": fig11,
+    "fig07": fig07, "fig08": fig08, "fig09": fig09, "fig10": fig10, "fig11": fig11, "fig12": fig12,
 }

@@ -1,19 +1,23 @@
 """The reproduction report: every figure as PNG and PDF, ``numbers.md``/``numbers.json`` and ``index.html``.
 
-:func:`reproduce` computes the data of figures 1–11 (:mod:`nesskit.figures.data`), draws them
+:func:`reproduce` computes the data of figures 1–12 (:mod:`nesskit.figures.data`), draws them
 (:mod:`nesskit.figures.plots`), collects the numbers the paper states (every row of
 :func:`nesskit.critical.critical_values`) and the numbers read off the figures (Fig. 2's zero crossing, Fig. 10's
-Γ±, Fig. 11's vanishing points, Figs. 4/7's c_min), each beside the formula's value, and writes the report.
+Γ±, Fig. 11's vanishing points, Figs. 4/7's c_min, Fig. 12's Γ_m, γ_c by position and the distance check), each
+beside the formula's value where there is one, and writes the report. Optional sections from other modules
+(:data:`EXTRA_SECTIONS`, e.g. interacting chains) are added when enabled and installed.
 """
 
 from __future__ import annotations
 
 import datetime
 import html
+import importlib
 import json
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,20 +75,79 @@ CAPTIONS: dict[str, tuple[str, str]] = {
               "right panel. Right: the region's edge in one quadrant for γ = 0.04, n = 6 and 10 (λ_min = 0 "
               "contours), and the γ = 0 edge of Eq. 21 (dashed); the region shrinks as n grows.",
               "Sec. III D / Fig. 11: entanglement disappears for γ > γ_c = (√2 + 1 − Γ − 1/Γ)/(n − 2) (Eq. 24)."),
+    "fig12": ("Not a figure of the paper: its remaining claims of Sec. III D from computed data (closed-form NESS, "
+              "roots of λ_min + threshold over the c–d square). (a) Γ_m(γ, n), the smallest Γ at which the boundary "
+              "pair ρ₁₂ is entangled somewhere in the square, against n for several γ. (b) γ_c of every bulk pair "
+              "(j, j+1) against its position (the boundary pairs, entangled up to γ of order 10², are off scale). "
+              "(c) The minimum over the square, over every pair at distance r and over Γ, of λ_min + threshold "
+              "against γ: below 0 only for r = 1.",
+              "Sec. III D: lim_{n→∞} Γ_m = 1 for every γ; γ_c weakly increases away from the centre; with "
+              "dephasing, non-nearest-neighbour pairs are never entangled."),
 }
 
 
-def _rel_diff(a: float, b: float) -> float:
-    if not (math.isfinite(a) and math.isfinite(b)):
-        return float("nan")
+@dataclass(frozen=True)
+class ExtraSection:
+    """An optional report section made by another module: ``target`` = ``"module:function"``, the function called
+    as ``function(out_dir: Path, quick: bool) -> list[dict]``, one dict per figure it wrote into ``out_dir``:
+    ``stem`` (file name without extension; ``stem.png`` and ``stem.pdf``), ``title``, ``caption`` and ``rows``
+    (numbers: ``name``, ``paper``, ``formula``, ``numeric``, ``rel_diff``). Skipped when the module is not installed.
+    """
+
+    title: str
+    target: str
+    enabled: bool = False
+
+
+#: The optional sections :func:`reproduce` knows; flip ``enabled`` to include one.
+EXTRA_SECTIONS: tuple[ExtraSection, ...] = (
+    ExtraSection("Interacting chains", "nesskit.figures.xxz:xxz_section", enabled=False),
+)
+
+
+def extra_sections(out: Path, quick: bool, include: bool | None = None) -> list[dict[str, Any]]:
+    """Run the enabled sections of :data:`EXTRA_SECTIONS` whose module exists (imported lazily).
+
+    ``include``: None follows each section's ``enabled``; True/False forces all on/off. Returns one dict per section:
+    ``title`` and ``figures`` (the function's list).
+    """
+    out_sections = []
+    for sec in EXTRA_SECTIONS:
+        if not (sec.enabled if include is None else include):
+            continue
+        module_name, _, func_name = sec.target.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        func = getattr(module, func_name, None)
+        if func is None:
+            continue
+        out_sections.append({"title": sec.title, "figures": list(func(out, quick))})
+    return out_sections
+
+
+def _rel_diff(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or not (math.isfinite(a) and math.isfinite(b)):
+        return None
     return abs(a - b) / max(abs(b), 1e-300)
 
 
-def _row(name: str, description: str, source: str, numeric: float, formula: float, paper: Any = None,
+def _num(x: Any) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _row(name: str, description: str, source: str, numeric: float | None, formula: float | None, paper: Any = None,
          formula_name: str = "") -> dict[str, Any]:
+    numeric, formula = _num(numeric), _num(formula)
     return {"name": name, "description": description, "source": source, "paper": paper,
-            "formula": float(formula), "formula_name": formula_name, "numeric": float(numeric),
-            "rel_diff": _rel_diff(float(numeric), float(formula))}
+            "formula": formula, "formula_name": formula_name if formula is not None else "", "numeric": numeric,
+            "rel_diff": _rel_diff(numeric, formula)}
 
 
 def critical_rows() -> list[dict[str, Any]]:
@@ -129,8 +192,49 @@ def figure_rows(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     if "fig11" in results:
         d = results["fig11"]
         for n, cur in sorted(d["curves"].items()):
-            rows.append(_row(f"γ_c, n = {n}", f"γ where 1 − c_min reaches 0 (Fig. 11), Γ = {d['params']['coupling']:g}",
-                             "Fig. 11 data", cur["zero"], cur["gamma_c"], formula_name="Eq. 24"))
+            rows.append(_row(f"γ_c, n = {n}", f"γ where the central pair's region vanishes (Fig. 11), Γ = "
+                             f"{d['params']['coupling']:g}", "Fig. 11 data", cur["zero"], cur["gamma_c"],
+                             formula_name="Eq. 24"))
+    if "fig12" in results:
+        rows += fig12_rows(results["fig12"])
+    return rows
+
+
+def fig12_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """The claims of Sec. III D as numbers (Fig. 12's data): Γ_m at the largest n, γ_c by position, distance check."""
+    from .. import critical
+
+    rows: list[dict[str, Any]] = []
+    for gamma, cur in sorted(d["boundary"].items()):
+        sizes, gm = cur["sizes"], cur["coupling_m"]
+        trend = ", ".join(f"{int(n)}: {g:.4f}" for n, g in zip(sizes, gm))
+        rows.append(_row(f"Γ_m(γ = {gamma:g}, n = {int(sizes[-1])})", f"smallest Γ with entangled ρ12 somewhere in "
+                         f"the c–d square (Fig. 12a); against n: {trend}; paper: → 1 as n → ∞", "Fig. 12 data",
+                         gm[-1], None, paper=1))
+    for n, cur in sorted(d["position"].items()):
+        gc = cur["gamma_c"]
+        centre = int(cur["central"])
+        k = centre - 1
+        left = gc[1:k + 1][::-1]  # from the centre out to the pair (2, 3)
+        monotone = bool(np.all(np.diff(left) >= -1e-12))
+        formula = critical.dephasing_critical_formula(n, d["params"]["position_coupling"]) if n % 2 == 0 else None
+        rows.append(_row(f"γ_c of the central pair ({centre},{centre + 1}), n = {n}", "Fig. 12b, Γ = "
+                         f"{d['params']['position_coupling']:g}", "Fig. 12 data", gc[k], formula,
+                         formula_name="Eq. 24"))
+        rows.append(_row(f"γ_c(2,3) / γ_c(centre), n = {n}", "Fig. 12b: γ_c of the pair next to the boundary pair over "
+                         f"the central one; non-decreasing from the centre outwards: {'yes' if monotone else 'NO'}; "
+                         "paper: γ_c weakly increases away from the centre", "Fig. 12 data", gc[1] / gc[k], None))
+        rows.append(_row(f"γ_c of the boundary pair (1,2), n = {n}", "Fig. 12b (off scale): the boundary pair's "
+                         "region survives far stronger dephasing", "Fig. 12 data", gc[0], None))
+    p = d["params"]
+    for r, cur in sorted(d["distance"].items()):
+        if r == 1:
+            continue
+        entangled = int(np.sum(np.asarray(cur["margin"]) < 0))
+        rows.append(_row(f"min λ_min + threshold, distance {r}, n = {p['distance_n']}", "over the c–d square, every "
+                         f"pair (j, j+{r}), Γ ∈ {list(p['distance_couplings'])}, γ ∈ [0, {p['distance_gamma_max']:g}] "
+                         f"({p['distance_points']} values) (Fig. 12c); entangled γ values: {entangled}; paper: never "
+                         "entangled (> 0)", "Fig. 12 data", float(np.min(cur["margin"])), None))
     return rows
 
 
@@ -177,8 +281,9 @@ def caption(name: str, params: dict[str, Any]) -> str:
     return f"{what} Parameters: {shown}. Reproduces: {claim}"
 
 
-def index_html(results: dict[str, dict[str, Any]], rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
-    """A self-contained HTML page: every figure with its caption, then the numbers table."""
+def index_html(results: dict[str, dict[str, Any]], rows: list[dict[str, Any]], meta: dict[str, Any],
+               sections: list[dict[str, Any]] | None = None) -> str:
+    """A self-contained HTML page: every figure with its caption, the extra sections, then the numbers table."""
     esc = html.escape
     parts = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
              "<title>nesskit: Žnidarič, PRA 85, 012324 (2012) reproduced</title>",
@@ -190,8 +295,8 @@ def index_html(results: dict[str, dict[str, Any]], rows: list[dict[str, Any]], m
              "<h1>Entanglement in stationary nonequilibrium states at high energies — reproduced</h1>",
              f"<p>M. Žnidarič, Phys. Rev. A 85, 012324 (2012), recomputed by nesskit {esc(__version__)} "
              f"({esc(meta['mode'])} resolution, {esc(meta['generated'])}, {meta['wall_time']:.1f} s). "
-             "Entangled regions are λ_min &lt; 0 of the NESS computed by the library; the paper's formulas are "
-             "overlaid as thin lines. Sites are 1-based.</p>",
+             "Entangled regions are where λ_min of the NESS computed by the library is below −threshold (nesskit's "
+             "one entanglement policy); the paper's formulas are overlaid as thin lines. Sites are 1-based.</p>",
              "<p><a href='#numbers'>Numbers</a> · <a href='numbers.md'>numbers.md</a> · "
              "<a href='numbers.json'>numbers.json</a></p>"]
     for name in FIGURES:
@@ -201,6 +306,14 @@ def index_html(results: dict[str, dict[str, Any]], rows: list[dict[str, Any]], m
         parts.append(f"<figure id='{name}'><h2>{label}</h2><img src='{name}.png' alt='{label}'>"
                      f"<figcaption><b>{label}.</b> {esc(caption(name, results[name]['params']))} "
                      f"(<a href='{name}.pdf'>PDF</a>)</figcaption></figure>")
+    for sec in sections or []:
+        parts.append(f"<h2>{esc(str(sec['title']))}</h2>")
+        for item in sec["figures"]:
+            stem = esc(str(item.get("stem", "")))
+            title = esc(str(item.get("title", stem)))
+            parts.append(f"<figure id='{stem}'><h3>{title}</h3><img src='{stem}.png' alt='{title}'>"
+                         f"<figcaption>{esc(str(item.get('caption', '')))} (<a href='{stem}.pdf'>PDF</a>)"
+                         "</figcaption></figure>")
     parts.append("<h2 id='numbers'>Numbers</h2><table><tr><th>quantity</th><th>description</th><th>paper</th>"
                  "<th>formula</th><th>numeric</th><th>rel. diff</th><th>source</th></tr>")
     for r in rows:
@@ -217,7 +330,7 @@ def _params_for_caption(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def reproduce(out: str | Path, quick: bool = False, figures: tuple[str, ...] = FIGURES, dpi: int = 150,
-              progress: Callable[[str, str], None] | None = None) -> dict[str, Any]:
+              progress: Callable[[str, str], None] | None = None, extra: bool | None = None) -> dict[str, Any]:
     """Recompute every figure and number of the paper into the folder ``out``.
 
     Writes ``figNN.png`` and ``figNN.pdf`` for each figure, ``numbers.md``, ``numbers.json`` and ``index.html``.
@@ -229,11 +342,14 @@ def reproduce(out: str | Path, quick: bool = False, figures: tuple[str, ...] = F
     quick : bool
         Coarse grids (:data:`nesskit.figures.data.RESOLUTION` ``["quick"]``): seconds instead of minutes.
     figures : tuple of str
-        Which figures to make (default all eleven).
+        Which figures to make (default all twelve: the paper's eleven and Fig. 12, its Sec. III D claims).
     dpi : int
         Resolution of the PNG files.
     progress : callable, optional
         Called as ``progress(figure_name, stage)`` with stage "data", "plot" or "done".
+    extra : bool or None
+        Include the optional sections of :data:`EXTRA_SECTIONS`: None (default) those enabled there, True all that
+        are installed, False none. Only with every figure (the default ``figures``).
 
     Returns
     -------
@@ -267,6 +383,14 @@ def reproduce(out: str | Path, quick: bool = False, figures: tuple[str, ...] = F
         if progress:
             progress(name, "done")
     rows = critical_rows() + figure_rows(results)
+    sections = extra_sections(out, quick, extra) if tuple(figures) == FIGURES else []
+    for sec in sections:
+        for item in sec["figures"]:
+            for r in item.get("rows", []):
+                row = {"description": "", "source": sec["title"], "formula_name": "", **r}
+                row["rel_diff"] = _rel_diff(_num(row.get("numeric")), _num(row.get("formula")))
+                rows.append(row)
+            files += [p for p in (out / f"{item.get('stem')}.png", out / f"{item.get('stem')}.pdf") if p.is_file()]
     wall = time.perf_counter() - start
     meta = {"mode": "quick" if quick else "full", "generated": datetime.datetime.now().isoformat(timespec="seconds"),
             "wall_time": wall, "nesskit": __version__}
@@ -275,6 +399,6 @@ def reproduce(out: str | Path, quick: bool = False, figures: tuple[str, ...] = F
     (out / "numbers.json").write_text(json.dumps(_json_safe({"meta": meta, "rows": rows, "timings": timings,
                                                              "captions": captions}), indent=1), encoding="utf-8")
     shown = {name: {"params": _params_for_caption(r["params"])} for name, r in results.items()}
-    (out / "index.html").write_text(index_html(shown, rows, meta), encoding="utf-8")
+    (out / "index.html").write_text(index_html(shown, rows, meta, sections), encoding="utf-8")
     files += [out / "numbers.md", out / "numbers.json", out / "index.html"]
     return {"files": files, "rows": rows, "timings": timings, "wall_time": time.perf_counter() - start}
