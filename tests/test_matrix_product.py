@@ -1,0 +1,306 @@
+"""The matrix-product NESS (SPEC §8.1), each number against an independent computation.
+
+References: the exact (brute-force) solver for n ≤ 10, the closed forms of SPEC §3 at Δ = 0 for n = 100, the dense
+Lindblad residual of the explicit MPO, and the exact symmetries of the model (Δ → −Δ, spin flip × reflection).
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nesskit as nk
+from nesskit.errors import ParameterError
+from nesskit.model import Model
+from nesskit.solvers import closed_form, exact
+from nesskit.solvers import matrix_product as mp
+
+SPECIAL_DELTAS = [0.0, 1.0, -1.0, 0.5, -0.5, 1 / math.sqrt(2), 1.5, -2.2, 2.5, -2.5]
+X2 = np.kron(np.array([[0, 1], [1, 0]]), np.array([[0, 1], [1, 0]]))
+
+
+def _all_pairs(n: int) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(1, n) for j in range(i + 1, n + 1)]
+
+
+def _compare_with_exact(model: Model, tol: float = 1e-10) -> None:
+    ref = exact.solve(model)
+    got = mp.solve(model)
+    assert got.method == "matrix-product"
+    np.testing.assert_allclose(got.magnetization, ref.magnetization, atol=tol, rtol=0)
+    np.testing.assert_allclose(got.current, ref.current, atol=tol, rtol=0)
+    assert got.zz is not None and ref.zz is not None
+    np.testing.assert_allclose(got.zz, ref.zz, atol=tol, rtol=0)
+    for i, j in _all_pairs(model.n):
+        np.testing.assert_allclose(got.pair(i, j), ref.pair(i, j), atol=tol, rtol=0, err_msg=f"pair ({i}, {j})")
+    checks = got.diagnostics.checks
+    assert checks["boundary_identity_left"] < 1e-12
+    assert checks["boundary_identity_right"] < 1e-12
+    assert checks["current_spread"] < 1e-9
+    assert checks["current_left_right"] < 1e-12
+
+
+# -- against the exact solver ---------------------------------------------------------------------------------
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(2, 7),
+    delta=st.one_of(st.sampled_from(SPECIAL_DELTAS), st.floats(-2.5, 2.5)),
+    gl=st.floats(0.2, 3.0),
+    gr=st.floats(0.2, 3.0),
+    sign=st.sampled_from([1, -1]),
+)
+def test_matches_exact_solver(n: int, delta: float, gl: float, gr: float, sign: int) -> None:
+    _compare_with_exact(Model(n, coupling_left=gl, coupling_right=gr, c=sign, d=sign, delta=delta))
+
+
+@pytest.mark.parametrize("n, delta, gl, gr, sign, hopping", [
+    (8, 0.5, 0.6, 1.7, 1, 1.0),
+    (8, -1.0, 1.3, 0.4, -1, 1.0),
+    (9, 1 / math.sqrt(2), 2.0, 0.9, 1, 1.0),
+    (10, 1.5, 1.0, 1.0, 1, 1.0),
+    (6, 0.8, 0.7, 1.9, 1, -1.3),     # uniform negative hopping: Δ/|J|, Γ/|J| and a sublattice rotation
+    (7, -1.7, 1.2, 0.5, -1, 2.5),
+])
+def test_matches_exact_solver_fixed(n: int, delta: float, gl: float, gr: float, sign: int, hopping: float) -> None:
+    _compare_with_exact(Model(n, coupling_left=gl, coupling_right=gr, c=sign, d=sign, delta=delta,
+                              hopping=hopping))
+
+
+def test_uniform_field_leaves_the_state_unchanged() -> None:
+    model = Model(6, coupling_left=0.8, coupling_right=1.4, c=1, d=1, delta=1.2, fields=0.7)
+    _compare_with_exact(model)
+
+
+# -- Δ = 0: the closed forms of SPEC §3 -----------------------------------------------------------------------
+@pytest.mark.parametrize("sign, gl, gr", [(1, 1.0, 1.0), (-1, 0.6, 1.8)])
+def test_delta_zero_meets_closed_forms_for_every_pair(sign: int, gl: float, gr: float) -> None:
+    n = 100
+    model = Model(n, coupling_left=gl, coupling_right=gr, c=sign, d=sign, delta=0.0)
+    got = mp.solve(model)
+    mu = 2.0 * sign
+    np.testing.assert_allclose(got.magnetization, closed_form.magnetization(n, gl, gr, mu, 0.0), atol=1e-12)
+    np.testing.assert_allclose(got.current, closed_form.current(n, gl, gr, mu, 0.0), atol=1e-12)
+    assert got.states is not None
+    worst = 0.0
+    for i in range(1, n):
+        rows = got.states.pairs_from(i)
+        for k, j in enumerate(range(i + 1, n + 1)):
+            worst = max(worst, float(np.abs(rows[k] - closed_form.pair_rdm(i, j, n, gl, gr, mu, 0.0, 0.0)).max()))
+    assert worst < 1e-10
+    # at Δ = 0 the auxiliary space is cut at [2] = 0: bond dimension 4
+    assert got.diagnostics.checks["auxiliary_dimension"] == 2
+
+
+# -- symmetries (SPEC §8.1) -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("n, delta", [(9, 0.37), (40, 1.3), (41, 0.81)])
+def test_delta_to_minus_delta(n: int, delta: float) -> None:
+    a = mp.solve(Model(n, coupling_left=0.7, coupling_right=1.5, c=1, d=1, delta=delta))
+    b = mp.solve(Model(n, coupling_left=0.7, coupling_right=1.5, c=1, d=1, delta=-delta))
+    np.testing.assert_allclose(a.magnetization, b.magnetization, atol=1e-12)
+    np.testing.assert_allclose(a.current, b.current, rtol=1e-12)
+    assert a.zz is not None and b.zz is not None
+    np.testing.assert_allclose(a.zz, b.zz, atol=1e-12)
+    for i, j in [(1, 2), (1, n), (2, 5), (n // 2, n // 2 + 1), (3, n - 1)]:
+        ra, rb = a.pair(i, j), b.pair(i, j)
+        np.testing.assert_allclose(np.diag(ra), np.diag(rb), atol=1e-12)
+        assert abs(rb[2, 1] - (-1) ** (j - i) * np.conj(ra[2, 1])) < 1e-12
+
+
+@pytest.mark.parametrize("n, delta", [(8, 1.1), (37, -0.6), (30, 2.0)])
+def test_spin_flip_times_reflection(n: int, delta: float) -> None:
+    """X·R maps the c = d = −1 chain with (Γ_L, Γ_R) to the c = d = −1 chain with (Γ_R, Γ_L)."""
+    gl, gr = 0.45, 1.7
+    a = mp.solve(Model(n, coupling_left=gl, coupling_right=gr, c=-1, d=-1, delta=delta))
+    b = mp.solve(Model(n, coupling_left=gr, coupling_right=gl, c=-1, d=-1, delta=delta))
+    np.testing.assert_allclose(b.magnetization, -a.magnetization[::-1], atol=1e-12)
+    np.testing.assert_allclose(b.current, a.current, rtol=1e-12)
+    for i, j in [(1, 2), (1, n), (2, 6), (n // 2, n // 2 + 1), (4, n - 2)]:
+        ref = X2 @ a.pair(n + 1 - i, n + 1 - j) @ X2
+        np.testing.assert_allclose(b.pair(i, j), ref, atol=1e-12, err_msg=f"pair ({i}, {j})")
+
+
+def test_c_d_plus_one_is_the_global_spin_flip() -> None:
+    a = mp.solve(Model(12, coupling_left=0.9, coupling_right=1.3, c=1, d=1, delta=0.77))
+    b = mp.solve(Model(12, coupling_left=0.9, coupling_right=1.3, c=-1, d=-1, delta=0.77))
+    np.testing.assert_allclose(a.magnetization, -b.magnetization, atol=1e-13)
+    np.testing.assert_allclose(a.current, -b.current, atol=1e-13)
+    np.testing.assert_allclose(a.pair(3, 8), X2 @ b.pair(3, 8) @ X2, atol=1e-13)
+
+
+# -- roots of unity ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("delta, m", [(0.5, 3), (1 / math.sqrt(2), 4), (math.cos(math.pi / 5), 5),
+                                      (math.cos(2 * math.pi / 5), 5), (-0.5, 3)])
+def test_root_of_unity_truncation(delta: float, m: int) -> None:
+    n = 30
+    model = Model(n, coupling_left=0.8, coupling_right=1.6, c=1, d=1, delta=delta)
+    cut = mp.solve(model, truncate=True)
+    full = mp.solve(model, truncate=False)
+    assert cut.diagnostics.checks["auxiliary_dimension"] == m
+    assert cut.diagnostics.checks["bond_dimension"] == m * m
+    assert full.diagnostics.checks["auxiliary_dimension"] == n // 2 + 1
+    np.testing.assert_allclose(cut.magnetization, full.magnetization, atol=1e-12)
+    np.testing.assert_allclose(cut.current, full.current, rtol=1e-12)
+    for i, j in [(1, 2), (15, 16), (29, 30), (2, 25), (10, 13)]:
+        np.testing.assert_allclose(cut.pair(i, j), full.pair(i, j), atol=1e-12)
+    # the explicit MPO has bond dimension <= m², 9 at Δ = 1/2
+    assert max(mp.mpo(model).bond_dimensions) == m * m
+
+
+# -- the explicit MPO: Lindblad residual of the dense state ---------------------------------------------------
+@pytest.mark.parametrize("n, delta, gl, gr, sign, hopping", [
+    (3, 0.0, 1.0, 1.0, 1, 1.0),
+    (5, 0.5, 0.5, 2.0, -1, 1.0),
+    (6, 1.0, 1.4, 0.6, 1, 1.0),
+    (7, -1.8, 0.9, 1.1, 1, -0.7),
+    (8, 2.5, 2.0, 0.3, -1, 1.0),
+    (8, 1 / math.sqrt(2), 1.0, 1.0, 1, 1.0),
+])
+def test_mpo_is_the_ness(n: int, delta: float, gl: float, gr: float, sign: int, hopping: float) -> None:
+    model = Model(n, coupling_left=gl, coupling_right=gr, c=sign, d=sign, delta=delta, hopping=hopping)
+    op = mp.mpo(model)
+    assert len(op.tensors) == n and op.tensors[0].shape[0] == 1 and op.tensors[-1].shape[-1] == 1
+    assert all(t.shape[1:3] == (2, 2) for t in op.tensors)
+    rho = op.to_dense()
+    assert abs(np.trace(rho) - 1) < 1e-12
+    assert abs(op.trace() - 1) < 1e-12
+    np.testing.assert_allclose(rho, rho.conj().T, atol=1e-13)
+    assert np.linalg.eigvalsh(rho).min() > -1e-12
+    assert exact.dense_residual(model, rho) < 1e-12
+    # the transfer-matrix pair states are the partial traces of this ρ
+    got = mp.solve(model)
+    t = rho.reshape([2] * (2 * n))
+    for i, j in [(1, 2), (1, n), (2, n - 1)] if n > 3 else [(1, 2), (1, 3)]:
+        rest = [k for k in range(n) if k not in (i - 1, j - 1)]
+        letters = list(range(2 * n))
+        for k in rest:
+            letters[n + k] = letters[k]
+        red = np.einsum(t, letters, [i - 1, j - 1, n + i - 1, n + j - 1]).reshape(4, 4)
+        np.testing.assert_allclose(got.pair(i, j), red, atol=1e-12)
+    if n <= mp.RESIDUAL_MAX_N:
+        assert got.diagnostics.residual is not None and got.diagnostics.residual < 1e-12
+
+
+def test_to_dense_refuses_large_n() -> None:
+    with pytest.raises(ParameterError, match="to_dense needs n <= 12"):
+        mp.mpo(Model(13, c=1, d=1, delta=0.5)).to_dense()
+
+
+# -- large n: stability, log current ----------------------------------------------------------------------------
+def test_large_n_delta_above_one_current_without_underflow() -> None:
+    delta = 1.5
+    res = {n: mp.solve(Model(n, coupling=1.0, c=1, d=1, delta=delta)) for n in (400, 800, 1200)}
+    big = res[1200]
+    assert big.current[0] == 0.0 or abs(big.current[0]) < 1e-300  # underflows in double ...
+    assert big.log_current is not None and np.all(np.isfinite(big.log_current))  # ... its logarithm does not
+    # ln|t| decays like −n·arccosh Δ (SPEC §8.1)
+    slope = (res[1200].log_current[0] - res[800].log_current[0]) / 400
+    assert abs(slope + math.acosh(delta)) < 1e-6
+    slope2 = (res[800].log_current[0] - res[400].log_current[0]) / 400
+    assert abs(slope2 - slope) < 1e-8
+    checks = big.diagnostics.checks
+    assert checks["current_left_right"] < 1e-12   # the two bath identities from the two environments agree
+    assert checks["boundary_identity_left"] < 1e-14 and checks["boundary_identity_right"] < 1e-14
+    assert checks["current_spread_abs"] < 1e-15
+    # every pair is a state; the bulk sits in a domain wall, the magnetization is odd about the centre
+    np.testing.assert_allclose(big.magnetization, -big.magnetization[::-1], atol=1e-12)
+    for i, j in [(1, 2), (600, 601), (599, 602), (10, 1100)]:
+        ev = np.linalg.eigvalsh(big.pair(i, j))
+        assert ev.min() > -1e-12 and abs(ev.sum() - 1) < 1e-12
+
+
+@pytest.mark.parametrize("delta", [0.3, 1.0, -1.0, 2.0])
+def test_large_n_bulk_consistency(delta: float) -> None:
+    """n = 1001: the current is uniform (coherences vs bath identity) and profiles are smooth and bounded."""
+    r = mp.solve(Model(1001, coupling_left=0.7, coupling_right=1.2, c=-1, d=-1, delta=delta))
+    checks = r.diagnostics.checks
+    assert checks["current_spread_abs"] < 1e-13
+    if abs(delta) <= 1:
+        assert checks["current_spread"] < 1e-9
+    assert np.all(np.abs(r.magnetization) <= 1 + 1e-13)
+    assert r.zz is not None and np.all(np.abs(r.zz) <= 1 + 1e-13)
+
+
+# -- grid entry point ------------------------------------------------------------------------------------------
+def test_grid_matches_point_by_point() -> None:
+    n = 12
+    deltas = np.array([-2.1, -1.0, 0.0, 0.5, 1.3])
+    gam = np.array([0.5, 1.7])
+    pairs = [(1, 2), (6, 7), (9, 3)]
+    g = mp.grid_pair_measures(n, deltas[:, None], gam[None, :], 1.1, 1, pairs)
+    assert g["concurrence"].shape == (5, 2, 3) and g["rdm"].shape == (5, 2, 3, 4, 4)
+    assert g["magnetization"].shape == (5, 2, n) and g["current"].shape == (5, 2)
+    for a, d in enumerate(deltas):
+        for b, gl in enumerate(gam):
+            r = mp.solve(Model(n, coupling_left=gl, coupling_right=1.1, c=1, d=1, delta=d))
+            np.testing.assert_allclose(g["magnetization"][a, b], r.magnetization, atol=1e-12)
+            assert abs(g["current"][a, b] - r.current[0]) < 1e-13
+            for k, (i, j) in enumerate(pairs):
+                np.testing.assert_allclose(g["rdm"][a, b, k], r.pair(i, j), atol=1e-12)
+                # λ_min, negativities: the generic eigenvalue route on the point-by-point state; the concurrence
+                # from that state's entries (the generic Wootters route loses ~√eps when ρ is nearly singular)
+                rho = r.pair(i, j)
+                for name, val in r.entanglement(i, j).items():
+                    if name != "concurrence":
+                        assert abs(g[name][a, b, k] - val) < 1e-11, name
+                conc = 2 * max(0.0, abs(rho[1, 2]) - math.sqrt(rho[0, 0].real * rho[3, 3].real))
+                assert abs(g["concurrence"][a, b, k] - conc) < 1e-12
+
+
+def test_grid_refuses_bad_input() -> None:
+    with pytest.raises(ParameterError, match="sign"):
+        mp.grid_pair_measures(6, 0.5, 1.0, 1.0, 0, [(1, 2)])
+    with pytest.raises(ParameterError, match="coupling_left"):
+        mp.grid_pair_measures(6, 0.5, [1.0, -1.0], 1.0, 1, [(1, 2)])
+    with pytest.raises(ParameterError, match="pair"):
+        mp.grid_pair_measures(6, 0.5, 1.0, 1.0, 1, [(1, 7)])
+    with pytest.raises(ParameterError, match="delta"):
+        mp.grid_pair_measures(6, [np.nan], 1.0, 1.0, 1, [(1, 2)])
+
+
+# -- refusals, the method object, pickling ----------------------------------------------------------------------
+@pytest.mark.parametrize("kwargs, match", [
+    ({"dephasing": 0.1}, "dephasing"),
+    ({"c": 0.5, "d": 0.5}, "extreme driving"),
+    ({"c": 1.0, "d": -1.0}, "extreme driving"),
+    ({"hopping": [1.0, 1.2, 1.0, 1.0, 1.0]}, "non-uniform hopping"),
+    ({"fields": [0.0, 0.1, 0.0, 0.0, 0.0, 0.0]}, "site-dependent fields"),
+])
+def test_refusals_name_the_condition(kwargs: dict, match: str) -> None:
+    base = {"coupling": 1.0, "c": 1.0, "d": 1.0, "delta": 0.5}
+    base.update(kwargs)
+    model = Model(6, **base)
+    reason = mp.why_not(model)
+    assert reason is not None and match in reason
+    assert mp.MatrixProduct().why_not(model) == reason
+    with pytest.raises(ParameterError, match="cannot solve this model"):
+        mp.solve(model)
+    with pytest.raises(ParameterError, match="cannot solve this model"):
+        mp.MatrixProduct().solve(model)
+
+
+def test_method_object_and_auto() -> None:
+    model = Model(30, coupling=1.0, c=1, d=1, delta=0.9)
+    assert mp.MatrixProduct.name == "matrix-product"
+    assert mp.MatrixProduct().why_not(model, [(1, 30)]) is None
+    r = nk.solve(model)
+    assert r.method == "matrix-product"
+    assert r.diagnostics.error is not None and r.diagnostics.error < 1e-11
+    with pytest.raises(ParameterError, match="truncate"):
+        mp.MatrixProduct(truncate="yes")  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="residual_max_n"):
+        mp.MatrixProduct(residual_max_n=-1)
+
+
+def test_result_pickles_and_pairs_any_order() -> None:
+    r = mp.solve(Model(20, coupling_left=0.6, coupling_right=1.1, c=-1, d=-1, delta=1.4))
+    r2 = pickle.loads(pickle.dumps(r))
+    np.testing.assert_array_equal(r2.pair(3, 17), r.pair(3, 17))
+    np.testing.assert_allclose(r.pair(17, 3), nk.twospin.swap_spins(r.pair(3, 17)), atol=0)
+    assert r.states is not None and r.states.why_not_pair(0, 3) is not None
+    with pytest.raises(ParameterError):
+        r.states.pair(5, 5)
