@@ -1,11 +1,16 @@
-"""Benchmark of nesskit.sweep: a vectorised closed-form map and a per-point exact-solver map on Dask.
+"""Benchmark of nesskit.sweeps: the vectorised closed-form lane, warm starts of the per-point path, and Dask.
 
 Usage (from the repository root)::
 
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_sweep.py \
-        [--grid 1000] [--repeats 5] [--exact-n 8] [--exact-grid 20] [--workers 1 2]
+        [--grid 1000] [--repeats 5] [--exact-n 8] [--exact-grid 12] [--warm-repeats 3] [--workers 0 2]
 
 Times the whole ``sweep()`` call (validation, computation, building the Dataset); prints medians.
+
+* closed-form map: a grid x grid c–d map of the bulk pair at n = 10 (one fast-lane evaluation);
+* warm starts: an exact-solver map (n = ``--exact-n``, γ = 0.05) computed serially with one chunk per row of the
+  last axis (each point starts from its neighbour's NESS) and with one point per chunk (no warm start);
+* workers: the same exact map serially (0) and on a local Dask cluster of k processes (cluster start included).
 """
 
 from __future__ import annotations
@@ -16,11 +21,12 @@ import statistics
 import time
 
 import numpy as np
+import xarray as xr
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from nesskit.sweep import sweep  # noqa: E402
+from nesskit.sweeps import Execution, sweep  # noqa: E402
 
 
 def closed_form_map(grid: int, repeats: int) -> list[float]:
@@ -34,14 +40,13 @@ def closed_form_map(grid: int, repeats: int) -> list[float]:
     return times
 
 
-def exact_map(n: int, grid: int, workers: int) -> float:
-    axes = {"c": np.linspace(-1, 1, grid), "d": np.linspace(-1, 1, grid)}
+def exact_map(n: int, grid: int, execution: Execution) -> tuple[float, xr.Dataset]:
+    axes = {"d": np.linspace(-1, 1, grid), "c": np.linspace(-1, 1, grid)}
     start = time.perf_counter()
-    ds = sweep(axes, n=n, coupling=1.0, dephasing=0.05, pairs="bulk", method="exact", workers=workers,
-               progress=False)
+    ds = sweep(axes, n=n, coupling=1.0, dephasing=0.05, pairs="bulk", method="exact", execution=execution)
     elapsed = time.perf_counter() - start
-    assert int((ds.status == 0).sum()) == grid * grid
-    return elapsed
+    assert int((ds.status == 0).sum()) == grid * grid, ds.reason.values
+    return elapsed, ds
 
 
 def main() -> None:
@@ -49,19 +54,33 @@ def main() -> None:
     parser.add_argument("--grid", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--exact-n", type=int, default=8)
-    parser.add_argument("--exact-grid", type=int, default=20)
-    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
+    parser.add_argument("--exact-grid", type=int, default=12)
+    parser.add_argument("--warm-repeats", type=int, default=3)
+    parser.add_argument("--workers", type=int, nargs="*", default=[0, 2])
     args = parser.parse_args()
 
     times = closed_form_map(args.grid, args.repeats)
     print(f"closed-form map {args.grid}x{args.grid}, n = 10, bulk pair: median {statistics.median(times):.3f} s "
           f"(runs: {', '.join(f'{t:.3f}' for t in times)})")
+
+    n, g = args.exact_n, args.exact_grid
+    warm, cold = [], []
+    for _ in range(args.warm_repeats):
+        t_warm, ds_warm = exact_map(n, g, Execution(workers=0, chunk_size=g, progress=False))
+        t_cold, ds_cold = exact_map(n, g, Execution(workers=0, chunk_size=1, progress=False))
+        warm.append(t_warm)
+        cold.append(t_cold)
+    diff = float(np.nanmax(np.abs(ds_warm.lambda_min.values - ds_cold.lambda_min.values)))
+    t_warm, t_cold = statistics.median(warm), statistics.median(cold)
+    print(f"exact map n = {n}, {g}x{g}, serial: warm starts along c median {t_warm:.2f} s, "
+          f"no warm start median {t_cold:.2f} s (ratio {t_cold / t_warm:.2f}); max |Δλ_min| = {diff:.1e}")
+
     base = None
     for w in args.workers:
-        elapsed = exact_map(args.exact_n, args.exact_grid, w)
+        elapsed, _ = exact_map(n, g, Execution(workers=w, chunk_size=g, progress=False))
         base = base or elapsed
-        print(f"exact map n = {args.exact_n}, {args.exact_grid}x{args.exact_grid}, workers = {w}: {elapsed:.1f} s "
-              f"(speed-up {base / elapsed:.2f}x vs {args.workers[0]} worker(s))")
+        print(f"exact map n = {n}, {g}x{g}, workers = {w}: {elapsed:.1f} s "
+              f"(speed-up {base / elapsed:.2f}x vs workers = {args.workers[0]})")
     print(f"cpu_count = {os.cpu_count()}")
 
 

@@ -156,9 +156,9 @@ def test_attributes_and_coordinates():
 
 
 def test_xxz_goes_per_point_and_uses_auto():
-    ds = sweep({"delta": [0.0, 0.5]}, n=3, c=1.0, d=1.0, pairs="boundary", execution=SERIAL)
+    ds = sweep({"delta": [0.0, 0.5]}, n=3, c=0.5, d=1.0, pairs="boundary", execution=SERIAL)
     assert ds.attrs["execution"] == "per point"
-    ref = dense_method(Model(3, c=1.0, d=1.0, delta=0.5)).entanglement(1, 2)["lambda_min"]
+    ref = dense_method(Model(3, c=0.5, d=1.0, delta=0.5)).entanglement(1, 2)["lambda_min"]
     assert abs(float(ds.lambda_min.sel(delta=0.5, pair="boundary")) - ref) < 1e-10
     assert (ds.status == OK).all()
 
@@ -277,3 +277,20 @@ def test_n_axis_values():
         sweep({"n": [1, 2]}, c=0, d=0)
     with pytest.raises(ParameterError, match="axes must be a mapping"):
         sweep(["c=0:1:3"], d=0, n=4)  # type: ignore[arg-type]
+
+
+def test_matrix_product_lane_equals_exact_solver():
+    # XXZ at extreme driving (SPEC §8.1): the batched matrix-product lane against the exact solver point by point
+    axes = {"delta": [0.0, 0.5, 1.5], "coupling_left": [0.5, 1.0], "coupling_right": [-1.0, 0.7]}
+    fixed = dict(n=5, c=1.0, d=1.0, pairs=["boundary", "bulk", (1, 4)])
+    vec = sweep(axes, **fixed)
+    assert vec.attrs["execution"] == "vectorised matrix product"
+    exact = sweep(axes, method="exact", execution=SERIAL, **fixed)
+    assert_same(vec, exact, 1e-9)
+    assert (vec.status.sel(coupling_right=-1.0) == INVALID).all() and (vec.status.sel(coupling_right=0.7) == OK).all()
+    per = sweep(axes, method="matrix-product", execution=PER_POINT, **fixed)
+    assert_same(vec, per, 1e-12)
+    # not at other driving, nor with dephasing: per point
+    assert sweep({"delta": [0.5]}, n=4, c=0.5, d=1.0, execution=SERIAL).attrs["execution"] == "per point"
+    assert sweep({"delta": [0.5]}, n=4, c=1.0, d=1.0, dephasing=0.1,
+                 execution=SERIAL).attrs["execution"] == "per point"

@@ -34,7 +34,7 @@ def test_scheduler_address_equals_serial_and_bugs_propagate():
 
     serial = sweep(AXES, execution=Execution(workers=0, chunk_size=4), **FIXED)
     # one worker process: the plan, the results and the exception cross a process boundary
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         execution = Execution(scheduler=cluster.scheduler_address, chunk_size=4, workers=5)  # overrides workers
         remote = sweep(AXES, execution=execution, **FIXED)
         with pytest.raises(ZeroDivisionError, match="user's method"):

@@ -49,7 +49,7 @@ def test_programming_error_propagates_serially():
 def test_programming_error_propagates_from_dask_scheduler():
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         execution = Execution(scheduler=cluster.scheduler_address, chunk_size=1)
         with pytest.raises(ZeroDivisionError):
             sweep({"c": [0.0, 1.0]}, d=0.5, n=3, method=buggy_method, execution=execution)

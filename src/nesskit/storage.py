@@ -160,7 +160,7 @@ class PartStore:
         final = self._path(chunk)
         tmp = self.parts / f"partial-{chunk:06d}-{os.getpid()}.tmp"
         with open(tmp, "wb") as fh:
-            np.savez(fh, **arrays)
+            np.savez(fh, **arrays)  # type: ignore[arg-type]
         _atomic_replace(tmp, final)
 
     def read(self, chunk: int) -> dict[str, np.ndarray]:
@@ -172,7 +172,7 @@ class PartStore:
         """Write the merged dataset to ``out`` atomically (attribute ``sweep_digest``), then drop the parts."""
         ds.attrs["sweep_digest"] = self.digest
         tmp = self.out.with_name(self.out.name + ".tmp")
-        ds.to_netcdf(tmp, engine=netcdf_engine())
+        ds.to_netcdf(tmp, engine=netcdf_engine())  # type: ignore[call-overload]
         _atomic_replace(tmp, self.out)
         shutil.rmtree(self.parts, ignore_errors=True)
 

@@ -219,7 +219,7 @@ def draw_lambda_min_map(ds: xr.Dataset, pair: str | int | None = None, ax: Any =
     if lam.ndim != 2:
         raise ParameterError(f"plot needs a map with exactly two axes, got {list(lam.dims)}; fix the others "
                              "with --sel name=value")
-    x, y = lam.dims
+    x, y = (str(dim) for dim in lam.dims)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 5))
     values = lam.transpose(y, x).values

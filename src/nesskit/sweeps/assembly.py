@@ -49,7 +49,7 @@ def empty_arrays(plan: SweepPlan, m: int) -> dict[str, np.ndarray]:
     """NaN-filled arrays for ``m`` points (flat): measures (m, pairs), magnetization (m, sites), scalars, status,
     reason (object array of str) and ``method_code`` (index into :func:`method_codes`, −1: none)."""
     npairs = len(plan.pairs)
-    out = {name: np.full((m, npairs), np.nan) for name in MEASURES}
+    out: dict[str, np.ndarray] = {name: np.full((m, npairs), np.nan) for name in MEASURES}
     out["magnetization"] = np.full((m, plan.n_sites), np.nan)
     for name in SCALARS:
         out[name] = np.full(m, np.nan)

@@ -152,7 +152,7 @@ def _run_dask(plan: SweepPlan, todo: list[int], record: Record, bar: Any, task: 
         for key, value in WORKER_ENV.items():
             os.environ.setdefault(key, value)
         cluster = LocalCluster(n_workers=execution.local_workers(plan, len(todo)), threads_per_worker=1,
-                               processes=True, dashboard_address=None, silence_logs=logging.ERROR,
+                               processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL,
                                env=dict(WORKER_ENV))
         client = Client(cluster)
     futures: list[Any] = []

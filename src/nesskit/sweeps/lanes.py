@@ -97,7 +97,7 @@ class ClosedFormLane:
         gl, gr, c, d, deph = safe(gl, 1.0), safe(gr, 1.0), safe(c, 0.0), safe(d, 0.0), safe(deph, 0.0)
         mu, mu_bar = c + d, (d - c) / 2
         npairs = len(plan.pairs)
-        out = {name: np.full(shape + (npairs,), np.nan) for name in MEASURES}
+        out: dict[str, np.ndarray] = {name: np.full(shape + (npairs,), np.nan) for name in MEASURES}
         out["magnetization"] = np.full(shape + (plan.n_sites,), np.nan)
         for name in SCALARS:
             out[name] = np.full(shape, np.nan)
@@ -109,16 +109,16 @@ class ClosedFormLane:
             else:
                 idx = (slice(None),) * n_axis + (k,)
                 sub = shape[:n_axis] + shape[n_axis + 1:]
-            args = tuple(_take(a, k, n_axis) for a in (gl, gr, mu, mu_bar))
+            g_l, g_r, m_u, m_b = (_take(a, k, n_axis) for a in (gl, gr, mu, mu_bar))
             dph = _take(deph, k, n_axis)
             out["magnetization"][idx + (..., slice(0, n))] = np.broadcast_to(
-                cf.magnetization(n, *args, dephasing=dph), sub + (n,))
-            out["current"][idx] = np.broadcast_to(cf.current(n, *args, dephasing=dph), sub)
+                cf.magnetization(n, g_l, g_r, m_u, m_b, dephasing=dph), sub + (n,))
+            out["current"][idx] = np.broadcast_to(cf.current(n, g_l, g_r, m_u, m_b, dephasing=dph), sub)
             for p, spec in enumerate(plan.pairs):
                 i, j = pair_sites(spec, n)
                 swap = i > j
                 a, b = (j, i) if swap else (i, j)
-                z_a, z_b, zz, pm = cf.pair_correlations(a, b, n, *args, dephasing=dph)
+                z_a, z_b, zz, pm = cf.pair_correlations(a, b, n, g_l, g_r, m_u, m_b, dephasing=dph)
                 if swap:  # the state of (j, i): spins exchanged; the measures are symmetric
                     z_a, z_b, pm = z_b, z_a, np.conj(pm)
                 for name, value in xstate_measures(z_a, z_b, zz, pm).items():
@@ -135,6 +135,96 @@ class ClosedFormLane:
         out["status"] = status
         out["reason"] = reasons
         out["methods_used"] = np.array(["closed-form"] if (status == OK).any() else [], dtype=object)
+        return out
+
+
+class MatrixProductLane:
+    """The exact XXZ NESS at extreme driving (SPEC §8.1) on a grid of Δ, Γ_L, Γ_R (any n):
+    :func:`nesskit.solvers.matrix_product.grid_pair_measures`, vectorised over the parameters.
+
+    Applies when the method is ``auto`` or ``matrix-product``, every axis is one of n, delta, coupling,
+    coupling_left, coupling_right, field, the hopping is 1 and the matrix-product method applies to the model (γ = 0,
+    c = d = ±1, uniform field). Under ``auto`` the per-point path would use the closed forms at Δ = 0 (same values).
+    """
+
+    name = "vectorised matrix product"
+    AXES = ("n", "delta", "coupling", "coupling_left", "coupling_right", "field")
+
+    def why_not(self, plan: SweepPlan) -> str | None:
+        method = plan.method
+        if not ((isinstance(method, Auto) and "matrix-product" not in method.exclude)
+                or getattr(method, "name", None) == "matrix-product"):
+            return "the method is neither 'auto' nor 'matrix-product'"
+        from ..methods import method_class
+
+        cls = method_class("matrix-product")
+        if cls is None:
+            return "the matrix-product method is not installed"
+        from ..solvers import matrix_product
+
+        if not hasattr(matrix_product, "grid_pair_measures"):
+            return "the matrix-product module has no grid evaluation"
+        other = [k for k in plan.axis_names if k not in self.AXES]
+        if other:
+            return f"axes {other} are not among {self.AXES}"
+        hopping = plan.fixed.get("hopping", 1.0)
+        if np.any(np.asarray(hopping, dtype=float) != 1.0):
+            return "the grid evaluation is for hopping J = 1"
+        models = representative_models(plan)
+        if models is None:
+            return "no point is valid"
+        mp: Any = method if getattr(method, "name", None) == "matrix-product" else cls()
+        for model in models:
+            reason = mp.why_not(model, tuple(pair_sites(p, model.n) for p in plan.pairs))
+            if reason is not None:
+                return reason
+        return None
+
+    def evaluate(self, plan: SweepPlan) -> dict[str, np.ndarray]:
+        from ..solvers.matrix_product import grid_pair_measures
+
+        shape = plan.shape
+        reasons = np.asarray(plan.invalid_reasons(), dtype=object)
+        valid = reasons == ""
+        models = representative_models(plan)
+        assert models is not None
+        sign = 1 if models[0].c > 0 else -1
+        gl, gr = _couplings(plan)
+        delta = plan.grid("delta")
+        delta = np.asarray(0.0 if delta is None else delta, dtype=float)
+        gl = np.where(valid, np.asarray(gl, dtype=float), 1.0)
+        gr = np.where(valid, np.asarray(gr, dtype=float), 1.0)
+        npairs = len(plan.pairs)
+        out: dict[str, np.ndarray] = {name: np.full(shape + (npairs,), np.nan) for name in MEASURES}
+        out["magnetization"] = np.full(shape + (plan.n_sites,), np.nan)
+        for name in SCALARS:
+            out[name] = np.full(shape, np.nan)
+        n_axis = plan.axis_names.index("n") if "n" in plan.axis_names else None
+        for k, n in enumerate(plan.n_values):
+            if n_axis is None:
+                idx: tuple[Any, ...] = ()
+                sub = shape
+            else:
+                idx = (slice(None),) * n_axis + (k,)
+                sub = shape[:n_axis] + shape[n_axis + 1:]
+            sites = [pair_sites(p, n) for p in plan.pairs]
+            res = grid_pair_measures(n, _take(delta, k, n_axis), _take(gl, k, n_axis), _take(gr, k, n_axis), sign,
+                                     sites)
+            for name in MEASURES:
+                out[name][idx] = np.broadcast_to(res[name], sub + (npairs,))
+            out["magnetization"][idx + (..., slice(0, n))] = np.broadcast_to(res["magnetization"], sub + (n,))
+            out["current"][idx] = np.broadcast_to(res["current"], sub)
+        status = np.where(valid, OK, INVALID).astype(np.int8)
+        bad = valid & ~np.isfinite(out["lambda_min"]).all(axis=-1)
+        status[bad] = FAILED
+        reasons = reasons.copy()
+        reasons[bad] = "the matrix-product grid evaluation gave a non-finite value at these parameters"
+        mask = status != OK
+        for name in (*MEASURES, "magnetization", *SCALARS):
+            out[name][mask] = np.nan
+        out["status"] = status
+        out["reason"] = reasons
+        out["methods_used"] = np.array(["matrix-product"] if (status == OK).any() else [], dtype=object)
         return out
 
 
@@ -164,8 +254,8 @@ def _driving_cd(plan: SweepPlan) -> tuple[Any, Any]:
     return mu / 2 - mu_bar, mu / 2 + mu_bar
 
 
-#: Fast lanes tried in order. A batched matrix-product lane (XXZ at c = d = ±1, γ = 0) goes after the closed forms.
-FAST_LANES: list[FastLane] = [ClosedFormLane()]
+#: Fast lanes tried in order (the order of ``auto``): the closed forms, then the matrix-product XXZ solution.
+FAST_LANES: list[FastLane] = [ClosedFormLane(), MatrixProductLane()]
 
 
 def register_fast_lane(lane: FastLane, *, first: bool = False) -> None:
@@ -179,7 +269,7 @@ def register_fast_lane(lane: FastLane, *, first: bool = False) -> None:
 
 def choose_lane(plan: SweepPlan) -> tuple[FastLane | None, list[str]]:
     """The first fast lane that applies (or None) and the reasons of those that do not."""
-    reasons = []
+    reasons: list[str] = []
     for lane in FAST_LANES:
         reason = lane.why_not(plan)
         if reason is None:
@@ -188,4 +278,5 @@ def choose_lane(plan: SweepPlan) -> tuple[FastLane | None, list[str]]:
     return None, reasons
 
 
-__all__ = ["FastLane", "ClosedFormLane", "FAST_LANES", "register_fast_lane", "choose_lane", "representative_models"]
+__all__ = ["FastLane", "ClosedFormLane", "MatrixProductLane", "FAST_LANES", "register_fast_lane", "choose_lane",
+           "representative_models"]

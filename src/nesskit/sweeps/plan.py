@@ -308,8 +308,10 @@ def make_plan(axes: Mapping[str, Any], fixed: Mapping[str, Any], pairs: Any, met
 
 
 def _point_method(method: Any) -> PointMethod:
-    if isinstance(method, (str, Method)) or (isinstance(method, type) and issubclass(method, Method)):
+    if isinstance(method, (str, Method)):
         return method_from(method)
+    if isinstance(method, type) and issubclass(method, Method):
+        return method_from(method.name)
     if callable(method):
         return method  # type: ignore[no-any-return]
     raise ParameterError(f"method must be a method name, a nesskit Method object or a function model -> NESS, "
