@@ -10,7 +10,7 @@ import xarray as xr
 
 from nesskit.analysis import c_min, entangled, entangled_fraction, lambda_min_contour, min_lambda
 from nesskit.errors import ParameterError
-from nesskit.sweep import sweep
+from nesskit.sweeps import sweep
 
 GRID = {"c": np.linspace(0, 1, 201), "d": np.linspace(0, 1, 201)}
 

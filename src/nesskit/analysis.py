@@ -35,7 +35,7 @@ from .entanglement import entangled as _policy_entangled
 from .entanglement import entanglement_threshold
 from .errors import ParameterError, SolverError
 from .model import Model
-from .pairs import PairSpec, pair_label, pair_sites, parse_pair_spec
+from .pairs import PairSpec, pair_sites, parse_pair_spec
 
 #: Parameters the closed-form fast lane evaluates on a grid (all of them broadcast).
 FAST_PARAMETERS = ("c", "d", "mu", "mu_bar", "coupling", "coupling_left", "coupling_right", "dephasing")
@@ -220,6 +220,25 @@ class Evaluator:
         return out
 
 
+def _fixed_parameters(model: Model, axes: set[str]) -> dict[str, Any]:
+    """The model's parameters as fixed parameters of a sweep over ``axes`` (the axes' own values left out)."""
+    fixed: dict[str, Any] = {"n": model.n, "delta": model.delta, "hopping": model.hopping_profile}
+    gamma = model.uniform_dephasing
+    if "dephasing" not in axes:
+        fixed["dephasing"] = gamma if gamma is not None else model.dephasing_profile
+    if any(model.field_profile) and "field" not in axes:
+        fixed["fields"] = model.field_profile
+    if "coupling" not in axes:
+        for key in ("coupling_left", "coupling_right"):
+            if key not in axes:
+                fixed[key] = getattr(model, key)
+    if axes & {"mu", "mu_bar"}:
+        fixed.update({k: getattr(model, k) for k in ("mu", "mu_bar") if k not in axes})
+    else:
+        fixed.update({k: getattr(model, k) for k in ("c", "d") if k not in axes})
+    return fixed
+
+
 def _is_site_pair(p: Any) -> bool:
     return isinstance(p, tuple) and len(p) == 2 and all(isinstance(x, (int, np.integer)) for x in p)
 
@@ -306,43 +325,22 @@ class LambdaMin:
         lam, err = self.evaluate(**params)
         return _policy_entangled(lam, err)
 
-    def map(self, **axes: Any) -> xr.Dataset:
-        """λ_min on the outer product of ``axes`` as a Dataset with the layout of a sweep.
+    def map(self, execution: Any = None, **axes: Any) -> xr.Dataset:
+        """λ_min (and every sweep variable) on the outer product of ``axes``, by this function's method and model.
 
-        Variables ``lambda_min`` (axes + ``pair``), ``error``, ``status`` (0 ok, 2 failed) and ``reason`` (why a
-        point failed: a :class:`~nesskit.errors.SolverError`'s message); the analysis functions of this module take
-        it. Per-point methods record a failed solve and go on; programming errors propagate.
+        A sweep (:func:`nesskit.sweeps.sweep`) of the base model with ``axes`` varied, this pair and this method:
+        the Dataset has ``lambda_min`` (axes + ``pair``), ``error``, ``status`` and ``reason``, and the analysis
+        functions of this module take it. ``execution`` is a :class:`nesskit.sweeps.Execution` (workers, ...;
+        default: serial).
         """
-        names = list(axes)
-        values = [np.atleast_1d(np.asarray(axes[k], dtype=float)) for k in names]
-        for k, v in zip(names, values):
-            if v.ndim != 1:
-                raise ParameterError(f"axis {k!r} must be one-dimensional")
-        shape = tuple(len(v) for v in values)
-        mesh = np.meshgrid(*values, indexing="ij") if values else []
-        params = dict(zip(names, mesh))
-        status = np.zeros(shape, dtype=np.int8)
-        reason = np.full(shape, "", dtype=object)
-        if self.fast and set(names) <= set(FAST_PARAMETERS):
-            lam, err = self.evaluate(**params)
-        else:
-            lam, err = np.full(shape, np.nan), np.full(shape, np.nan)
-            for idx in np.ndindex(shape):
-                try:
-                    lam[idx], err[idx] = (float(x) for x in self.evaluate(**{k: m[idx] for k, m in params.items()}))
-                except SolverError as exc:
-                    status[idx], reason[idx] = 2, str(exc)
-        label = pair_label(self.pair)
-        coords: dict[str, Any] = {k: v for k, v in zip(names, values)}
-        coords["pair"] = [label]
-        coords["pair_i"] = ("pair", [self.sites[0]])
-        coords["pair_j"] = ("pair", [self.sites[1]])
-        return xr.Dataset(
-            {"lambda_min": ((*names, "pair"), np.asarray(lam, dtype=float).reshape(shape + (1,))),
-             "error": (tuple(names), np.asarray(err, dtype=float).reshape(shape)),
-             "status": (tuple(names), status), "reason": (tuple(names), reason.astype(str))},
-            coords=coords, attrs={"method": getattr(self.method, "name", str(self.method)), "lane": self.lane,
-                                  "model": repr(self.model)})
+        from .sweeps import Execution, sweep
+
+        if execution is None:
+            execution = Execution(workers=0)  # serial: a map for analysis is usually small; pass one to scale out
+        if not axes:
+            raise ParameterError("map needs at least one axis, e.g. c=np.linspace(-1, 1, 41)")
+        return sweep({k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in axes.items()}, method=self.method,
+                     pairs=[self.pair], execution=execution, **_fixed_parameters(self.model, set(axes)))
 
     def __repr__(self) -> str:
         return f"LambdaMin({self.model!r}, pair={self.pair!r}, method={self.method!r}, lane={self.lane!r})"
