@@ -49,6 +49,8 @@ ROOT_TOLERANCE = 1e-13
 DRIVING_TOLERANCE = 1e-12
 #: Pair sweeps cache the right-contracted site vectors (O(n²/4) numbers each) up to this n.
 CACHE_SITES = 2000
+#: Entries per array when every site / bond is evaluated at once (sets the chunk of bonds).
+CHUNK_ENTRIES = 1_000_000
 #: Largest n for :meth:`MatrixProductOperator.to_dense` (a 2ⁿ × 2ⁿ matrix).
 DENSE_SITES = 12
 
@@ -450,18 +452,62 @@ class _Chain:
             y = y * np.exp(-s[0])
         return np.stack(pops, axis=-2), np.stack(cohs, axis=-1)
 
-    def nearest_neighbours(self) -> tuple[np.ndarray, np.ndarray]:
-        """Populations (..., n − 1, 4) and coherences (..., n − 1) of every bond (j, j + 1)."""
-        rows = [self.row(b, b + 1) for b in range(1, self.n)]
-        return (np.concatenate([r[0] for r in rows], axis=-2), np.concatenate([r[1] for r in rows], axis=-1))
+    # -- every site and every bond at once (padded to the widest bond, in chunks of bonds) ----------------------
+    def _rows(self, flat: np.ndarray, bonds: np.ndarray, weights: list[np.ndarray], width: int) -> np.ndarray:
+        """Stack log environment + log bond weight of ``bonds`` into (len(bonds), ..., width), padded with −inf."""
+        out = np.full((len(bonds),) + self.batch + (width,), _NEG_INF)
+        for k, b in enumerate(bonds):
+            lo, hi = self.off[b], self.off[b + 1]
+            out[k, ..., :hi - lo] = flat[..., lo:hi] + weights[b]
+        return out
+
+    def _chunks(self, count: int) -> list[np.ndarray]:
+        width = int(np.max(self.h)) + 1
+        per = max(1, CHUNK_ENTRIES // (width * max(1, int(np.prod(self.batch, dtype=np.int64)))))
+        return [np.arange(lo, min(count, lo + per)) for lo in range(0, count, per)]
 
     def profile(self) -> tuple[np.ndarray, np.ndarray]:
-        """log⟨P↑_j⟩, log⟨P↓_j⟩ (normalised: logaddexp = 0), shape (..., n)."""
-        lu, ld = zip(*(self.site_log_populations(j) for j in range(1, self.n + 1)))
-        lu_a = np.stack(lu, axis=-1)
-        ld_a = np.stack(ld, axis=-1)
-        lz = np.logaddexp(lu_a, ld_a)
-        return lu_a - lz, ld_a - lz
+        """log⟨P↑_j⟩, log⟨P↓_j⟩ (normalised: logaddexp = 0), shape (..., n), all sites at once."""
+        width = int(np.max(self.h)) + 1
+        tr = self.tr
+        lu_parts, ld_parts = [], []
+        for sites in self._chunks(self.n):
+            j = sites + 1
+            a = self._rows(self.left_flat, j - 1, self.w, width)
+            c = self._rows(self.right_flat, j, self.w, width)
+            lu_parts.append(_logsumexp(_step_log_left(tr, a, width, "u") + c))
+            ld_parts.append(_logsumexp(_step_log_left(tr, a, width, "d") + c))
+        lu = np.moveaxis(np.concatenate(lu_parts, axis=0), 0, -1)
+        ld = np.moveaxis(np.concatenate(ld_parts, axis=0), 0, -1)
+        lz = np.logaddexp(lu, ld)
+        return lu - lz, ld - lz
+
+    def nearest_neighbours(self) -> tuple[np.ndarray, np.ndarray]:
+        """Populations (..., n − 1, 4) and coherences (..., n − 1) of every bond (j, j + 1), all bonds at once."""
+        width = int(np.max(self.h)) + 1
+        tr = self.tr
+        pops_parts, coh_parts = [], []
+        for bonds in self._chunks(self.n - 1):
+            j = bonds + 1
+            a = self._rows(self.left_flat, j - 1, self.w, width)
+            a = a - np.max(a, axis=-1, keepdims=True)
+            c = self._rows(self.right_flat, j + 1, self.w, width)
+            c = c - np.max(c, axis=-1, keepdims=True)
+            wj = self._rows(np.zeros(self.batch + (int(self.off[-1]),)), j, self.w, width)
+            wpj = np.full((len(j),) + self.batch + (width,), _NEG_INF)
+            for k, b in enumerate(j):
+                wpj[k, ..., :int(self.h[b])] = self.wp[b]
+            x = np.stack([_step_log_left(tr, a, width, "u"), _step_log_left(tr, a, width, "d")]) + wj
+            cc = np.stack([_step_log_right(tr, c, width, "u"), _step_log_right(tr, c, width, "d")])
+            p = np.moveaxis(_logsumexp(x[:, None] + cc[None, :]).reshape((4,) + x.shape[1:-1]), 0, -1)
+            lz = _logsumexp(p)
+            with np.errstate(invalid="ignore"):
+                yw = _raise(tr, np.exp(a), width) * np.exp(wpj)
+            coh = np.sum(_lower(tr, yw, width) * np.exp(c), axis=-1) * np.exp(-lz)
+            pops_parts.append(np.exp(p - lz[..., None]))
+            coh_parts.append(coh)
+        pops = np.moveaxis(np.concatenate(pops_parts, axis=0), 0, -2)
+        return pops, np.moveaxis(np.concatenate(coh_parts, axis=0), 0, -1)
 
 
 # ------------------------------------------------------------------------------------------------------------
