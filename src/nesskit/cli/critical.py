@@ -100,7 +100,9 @@ def thermal(beta_text: str, phi: float, as_json: bool) -> None:
     for key in THERMAL_KEYS:
         table.add_row(key, f"{result[key]: .12f}")
     Console().print(table)
-    click.echo("entangled (λ_min < 0)" if result["lambda_min"] < 0 else "separable (λ_min >= 0)")
+    from ..entanglement import entangled
+
+    click.echo("entangled (λ_min < 0)" if entangled(result["lambda_min"]) else "separable (λ_min >= 0)")
 
 
 commands = [critical, thermal]

@@ -168,7 +168,7 @@ def fig04_data(coupling: float = 2.0, points: int = 501) -> dict[str, Any]:
     pc, pd = _square_perimeter(101)
     out["allowed_u"], out["allowed_mu_bar"] = _u_mu_bar(BOUNDARY_N, coupling, pc, pd)
     out["numeric_c_min"] = float(regions.c_min("boundary", coupling))
-    out["grid_c_min"] = tongue_start(out["c"], out["d"], out["lambda_min"])
+    out["grid_c_min"] = tongue_start(out["c"], out["d"], out["margin"])
     out["params"] = {"coupling": coupling, "pair": BOUNDARY_PAIR, "n": BOUNDARY_N, "dephasing": 0.0,
                      "points": points}
     return out
@@ -188,14 +188,17 @@ def fig07_data(coupling: float = 1.0, points: int = 501) -> dict[str, Any]:
     pc, pd = _square_perimeter(101)
     out["allowed_u"], out["allowed_mu_bar"] = _u_mu_bar(BULK_N, coupling, pc, pd)
     out["numeric_c_min"] = float(regions.c_min("bulk", coupling))
-    out["grid_c_min"] = tongue_start(out["c"], out["d"], out["lambda_min"])
+    out["grid_c_min"] = tongue_start(out["c"], out["d"], out["margin"])
     out["params"] = {"coupling": coupling, "pair": BULK_PAIR, "n": BULK_N, "dephasing": 0.0, "points": points}
     return out
 
 
-def tongue_start(c: np.ndarray, d: np.ndarray, lam: np.ndarray) -> float:
-    """The smallest c > 0 of an entangled grid point (read off a c–d map; resolution = grid step), or nan."""
-    mask = (lam < 0) & (c > 0)
+def tongue_start(c: np.ndarray, d: np.ndarray, margin: np.ndarray) -> float:
+    """The smallest c > 0 of an entangled grid point (read off a c–d map; resolution = grid step), or nan.
+
+    ``margin`` is λ_min + threshold of the map (negative exactly where the policy calls the point entangled).
+    """
+    mask = (np.asarray(margin) < 0) & (c > 0)
     return float(c[mask].min()) if mask.any() else float("nan")
 
 
@@ -504,6 +507,7 @@ def fig12_data(sizes: tuple[int, ...] = (4, 6, 10, 20, 50, 100, 200), dephasings
     for r in (1, 2, 3):
         lam_min = np.full(gammas.shape, np.inf)
         margin_min = np.full(gammas.shape, np.inf)
+        ent = np.zeros(gammas.shape, dtype=bool)
         for k, gamma in enumerate(gammas):
             for g in distance_couplings:
                 chain = Model(int(distance_n), coupling=float(g), dephasing=float(gamma), **model)
@@ -511,7 +515,8 @@ def fig12_data(sizes: tuple[int, ...] = (4, 6, 10, 20, 50, 100, 200), dephasings
                     sq = analysis.square_minimum(analysis.LambdaMin(chain, (j, j + r), method))
                     lam_min[k] = min(lam_min[k], sq["lambda_min"])
                     margin_min[k] = min(margin_min[k], sq["margin"])
-        distance[r] = {"lambda_min": lam_min, "margin": margin_min}
+                    ent[k] |= sq["entangled"]
+        distance[r] = {"lambda_min": lam_min, "margin": margin_min, "entangled": ent}
     return {"boundary": boundary, "position": position, "distance": distance, "distance_gamma": gammas,
             "params": {"sizes": tuple(sizes), "dephasings": tuple(dephasings), "position_sizes": tuple(position_sizes),
                        "position_coupling": position_coupling, "distance_n": distance_n,

@@ -32,7 +32,7 @@ CAPTIONS: dict[str, tuple[str, str]] = {
     "fig01": ("Bulk ⟨z⟩ = ⟨σᶻ_j⟩ against ⟨zz⟩ = ⟨σᶻ_jσᶻ_{j+1}⟩ of every NESS without dephasing, zoomed on the "
               "centre. Thick curve: equilibrium states μ = 0 (infinite temperature, ⟨zz⟩ = ⟨z⟩²); shaded: NESS reached "
               "with μ ≠ 0 over the whole valid (μ, μ̄) rhombus; dark red: the bulk pair ρ_{j,j+1} is entangled "
-              "(λ_min < 0 of the closed-form NESS). Empty circle: μ = μ̄ = 0.",
+              "(λ_min below −threshold, nesskit's entanglement policy). Empty circle: μ = μ̄ = 0.",
               "Sec. I / Fig. 1: driving moves the state down from the infinite-temperature equilibrium into a "
               "region of entangled nearest-neighbour spins, independent of n."),
     "fig02": ("λ_min of the partial transpose of the nearest-neighbour state of the infinite grand-canonical XX "
@@ -230,7 +230,7 @@ def fig12_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     for r, cur in sorted(d["distance"].items()):
         if r == 1:
             continue
-        entangled = int(np.sum(np.asarray(cur["margin"]) < 0))
+        entangled = int(np.sum(cur["entangled"]))
         rows.append(_row(f"min λ_min + threshold, distance {r}, n = {p['distance_n']}", "over the c–d square, every "
                          f"pair (j, j+{r}), Γ ∈ {list(p['distance_couplings'])}, γ ∈ [0, {p['distance_gamma_max']:g}] "
                          f"({p['distance_points']} values) (Fig. 12c); entangled γ values: {entangled}; paper: never "
