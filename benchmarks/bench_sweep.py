@@ -3,11 +3,13 @@
 Usage (from the repository root)::
 
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_sweep.py \
-        [--grid 1000] [--repeats 5] [--exact-n 8] [--exact-grid 12] [--warm-repeats 3] [--workers 0 2]
+        [--grid 1000] [--repeats 5] [--mp-n 40] [--mp-grid 100] [--exact-n 8] [--exact-grid 12] \
+        [--warm-repeats 3] [--workers 0 2]
 
 Times the whole ``sweep()`` call (validation, computation, building the Dataset); prints medians.
 
 * closed-form map: a grid x grid c–d map of the bulk pair at n = 10 (one fast-lane evaluation);
+* matrix-product lane: a Δ × Γ map of the XXZ chain at c = d = 1 against the per-point matrix-product method;
 * warm starts: an exact-solver map (n = ``--exact-n``, γ = 0.05) computed serially with one chunk per row of the
   last axis (each point starts from its neighbour's NESS) and with one point per chunk (no warm start);
 * workers: the same exact map serially (0) and on a local Dask cluster of k processes (cluster start included).
@@ -40,6 +42,22 @@ def closed_form_map(grid: int, repeats: int) -> list[float]:
     return times
 
 
+def matrix_product_map(n: int, grid: int, per_point_grid: int) -> tuple[float, float, float]:
+    """The XXZ lane on a grid x grid Δ × Γ map at c = d = 1, and the per-point path on a smaller one (s / point)."""
+    axes = {"delta": np.linspace(0.1, 2.0, grid), "coupling": np.linspace(0.2, 3.0, grid)}
+    start = time.perf_counter()
+    ds = sweep(axes, n=n, c=1.0, d=1.0, pairs="bulk")
+    lane = time.perf_counter() - start
+    assert ds.attrs["execution"] == "vectorised matrix product"
+    small = {k: v[:: max(1, grid // per_point_grid)][:per_point_grid] for k, v in axes.items()}
+    start = time.perf_counter()
+    per = sweep(small, n=n, c=1.0, d=1.0, pairs="bulk", method="matrix-product",
+                execution=Execution(workers=0, vectorise=False, progress=False))
+    per_point = (time.perf_counter() - start) / per.status.size
+    diff = float(np.nanmax(np.abs(ds.lambda_min.sel(small).values - per.lambda_min.values)))
+    return lane, per_point, diff
+
+
 def exact_map(n: int, grid: int, execution: Execution) -> tuple[float, xr.Dataset]:
     axes = {"d": np.linspace(-1, 1, grid), "c": np.linspace(-1, 1, grid)}
     start = time.perf_counter()
@@ -53,6 +71,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--mp-n", type=int, default=40)
+    parser.add_argument("--mp-grid", type=int, default=100)
     parser.add_argument("--exact-n", type=int, default=8)
     parser.add_argument("--exact-grid", type=int, default=12)
     parser.add_argument("--warm-repeats", type=int, default=3)
@@ -62,6 +82,11 @@ def main() -> None:
     times = closed_form_map(args.grid, args.repeats)
     print(f"closed-form map {args.grid}x{args.grid}, n = 10, bulk pair: median {statistics.median(times):.3f} s "
           f"(runs: {', '.join(f'{t:.3f}' for t in times)})")
+
+    lane, per_point, diff = matrix_product_map(args.mp_n, args.mp_grid, 10)
+    print(f"matrix-product lane {args.mp_grid}x{args.mp_grid} (delta x coupling), n = {args.mp_n}, bulk pair: "
+          f"{lane:.2f} s ({lane / args.mp_grid ** 2 * 1e3:.3f} ms/point); per point {per_point * 1e3:.2f} ms/point; "
+          f"max |Δλ_min| lane vs per point {diff:.1e}")
 
     n, g = args.exact_n, args.exact_grid
     warm, cold = [], []

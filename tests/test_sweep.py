@@ -294,3 +294,23 @@ def test_matrix_product_lane_equals_exact_solver():
     assert sweep({"delta": [0.5]}, n=4, c=0.5, d=1.0, execution=SERIAL).attrs["execution"] == "per point"
     assert sweep({"delta": [0.5]}, n=4, c=1.0, d=1.0, dephasing=0.1,
                  execution=SERIAL).attrs["execution"] == "per point"
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(2, 9), data=st.data(), gl=st.floats(0.05, 20), gr=st.floats(0.05, 20), gamma=st.floats(0, 2),
+       c=st.floats(-1, 1), d=st.floats(-1, 1))
+def test_lane_pairs_and_sites_match_solve_for_any_n(n, data, gl, gr, gamma, c, d):
+    # any two sites in either order, and the named pairs: the lane's X-state formulas against the 4x4 matrices of
+    # solve() (numerical eigenvalues), with the sites resolved by nesskit.pairs for this n
+    i = data.draw(st.integers(1, n))
+    j = data.draw(st.integers(1, n).filter(lambda k: k != i))
+    names = ["boundary", "bulk", "last"]
+    ds = sweep({"c": [c]}, d=d, n=n, coupling_left=gl, coupling_right=gr, dephasing=gamma, pairs=[(i, j), *names])
+    ness = nesskit.solve(Model(n, coupling_left=gl, coupling_right=gr, c=c, d=d, dephasing=gamma), "closed-form")
+    for p, spec in enumerate([(i, j), *names]):
+        a, b = pair_sites(spec, n)
+        assert (int(ds.pair_i.values[p]), int(ds.pair_j.values[p])) == (a, b)
+        ref = ness.entanglement(a, b)
+        for name in ("lambda_min", "concurrence", "negativity"):
+            assert abs(float(ds[name].values[0, p]) - ref[name]) < 1e-12, (spec, name)
+    np.testing.assert_allclose(ds.magnetization.values[0], ness.magnetization, atol=1e-13)

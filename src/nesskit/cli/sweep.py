@@ -143,7 +143,8 @@ def _thermal_map(ctx: click.Context, axes: dict[str, np.ndarray], beta: float | 
 @tol_option()
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="netCDF file to write.")
 @click.option("--workers", type=int, default=None,
-              help="Per-point path: 0 = serial, k = local Dask cluster of k processes (default: one per CPU).")
+              help="Per-point path: 0 = serial, k = local Dask cluster of k processes (default: serial for a "
+                   "single chunk or CPU, else one process per CPU).")
 @click.option("--scheduler", default=None, help="Address of a running Dask scheduler, e.g. tcp://host:8786.")
 @click.option("--chunk-size", type=int, default=None, help="Points per task and per stored part.")
 @click.option("--overwrite", is_flag=True, help="Replace an --out file holding a different sweep.")

@@ -23,13 +23,17 @@ The package is split by job:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 
 from ..errors import ParameterError
+from ..methods import Method
+from ..model import Model
+from ..ness import NESS
 from .assembly import CONVENTIONS, FAILED, INVALID, MEASURES, OK, STATUS, attributes, merge_chunks, to_dataset
 from .axes import AXIS_NAMES, FIXED_NAMES, THERMAL_AXIS_NAMES, check_axis, normalise_axes
 from .execution import Execution, run_chunks
@@ -38,8 +42,8 @@ from .plan import SweepPlan, make_plan
 from .points import compute_chunk
 
 
-def sweep(axes: Mapping[str, Any], *, method: Any = "auto", pairs: Any = ("bulk",),
-          execution: Execution | None = None, **model_params: Any) -> xr.Dataset:
+def sweep(axes: Mapping[str, ArrayLike], *, method: str | Method | Callable[[Model], NESS] = "auto",
+          pairs: Any = ("bulk",), execution: Execution | None = None, **model_params: Any) -> xr.Dataset:
     """Evaluate the NESS (SPEC §1) and its pair entanglement (SPEC §2) on a grid of parameters.
 
     Parameters

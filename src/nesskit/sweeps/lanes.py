@@ -181,7 +181,12 @@ class MatrixProductLane:
         return None
 
     def evaluate(self, plan: SweepPlan) -> dict[str, np.ndarray]:
+        import inspect
+
         from ..solvers.matrix_product import grid_pair_measures
+
+        # the magnetization profile (``profile=True`` where the grid function makes it optional)
+        profile = {"profile": True} if "profile" in inspect.signature(grid_pair_measures).parameters else {}
 
         shape = plan.shape
         reasons = np.asarray(plan.invalid_reasons(), dtype=object)
@@ -209,7 +214,7 @@ class MatrixProductLane:
                 sub = shape[:n_axis] + shape[n_axis + 1:]
             sites = [pair_sites(p, n) for p in plan.pairs]
             res = grid_pair_measures(n, _take(delta, k, n_axis), _take(gl, k, n_axis), _take(gr, k, n_axis), sign,
-                                     sites)
+                                     sites, **profile)
             for name in MEASURES:
                 out[name][idx] = np.broadcast_to(res[name], sub + (npairs,))
             out["magnetization"][idx + (..., slice(0, n))] = np.broadcast_to(res["magnetization"], sub + (n,))
