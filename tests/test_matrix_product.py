@@ -231,7 +231,7 @@ def test_grid_matches_point_by_point() -> None:
     deltas = np.array([-2.1, -1.0, 0.0, 0.5, 1.3])
     gam = np.array([0.5, 1.7])
     pairs = [(1, 2), (6, 7), (9, 3)]
-    g = mp.grid_pair_measures(n, deltas[:, None], gam[None, :], 1.1, 1, pairs)
+    g = mp.grid_pair_measures(n, deltas[:, None], gam[None, :], 1.1, 1, pairs, profile=True)
     assert g["concurrence"].shape == (5, 2, 3) and g["rdm"].shape == (5, 2, 3, 4, 4)
     assert g["magnetization"].shape == (5, 2, n) and g["current"].shape == (5, 2)
     for a, d in enumerate(deltas):
@@ -241,6 +241,8 @@ def test_grid_matches_point_by_point() -> None:
             assert abs(g["current"][a, b] - r.current[0]) < 1e-13
             for k, (i, j) in enumerate(pairs):
                 np.testing.assert_allclose(g["rdm"][a, b, k], r.pair(i, j), atol=1e-12)
+                np.testing.assert_allclose(g["pair_magnetization"][a, b, k],
+                                           r.magnetization[[i - 1, j - 1]], atol=1e-12)
                 # λ_min, negativities: the generic eigenvalue route on the point-by-point state; the concurrence
                 # from that state's entries (the generic Wootters route loses ~√eps when ρ is nearly singular)
                 rho = r.pair(i, j)
