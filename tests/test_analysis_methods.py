@@ -233,3 +233,13 @@ def test_cli_critical_errors_are_one_line() -> None:
         result = runner.invoke(main, ["critical", *args])
         assert result.exit_code == 2, (args, result.output)
         assert result.output.count("\n") == 1 and "Error:" in result.output and "Traceback" not in result.output
+
+
+def test_cli_critical_with_a_dephasing_profile() -> None:
+    """Site-dependent γ: c_min at the profile (no formula); γ_c is the uniform γ of Eq. 24 (it replaces the profile)."""
+    by = {r["name"]: r for r in _json(["--n", "4", "--dephasing", "0.01,0.02,0.03,0.04"])}
+    assert by["c_min_central"]["formula"] is None
+    assert by["dephasing_critical"]["formula"] is None
+    assert by["dephasing_critical"]["numeric"] == pytest.approx(eq24(4, 1.0), rel=1e-9)
+    uniform = analysis.LambdaMin(nk.Model(4, dephasing=0.025), "central")
+    assert by["c_min_central"]["numeric"] != pytest.approx(analysis.edge_c_min(uniform), abs=1e-6)

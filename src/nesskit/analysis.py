@@ -7,8 +7,9 @@ Two kinds of input, one entanglement policy (:func:`nesskit.entanglement.entangl
   (``model.replace(...)``) and reads ``ness.entanglement(i, j)["lambda_min"]`` and ``ness.error_estimate``.
   When the method is ``"auto"`` or ``"closed-form"`` and :class:`~nesskit.methods.ClosedForm` applies to the
   model, a whole grid of parameters is evaluated in one vectorised call of the closed forms (SPEC §3–§4): the
-  *fast lane* of the same function, not a second road. This module is the one place outside the solvers that
-  calls them (:func:`_fast_lane`).
+  *fast lane* of the same function, not a second road. For analysis, regions, critical values and figures this
+  module is the one place that calls a solver module (:func:`_fast_lane`); the sweeps have their own lane
+  (:mod:`nesskit.sweeps.lanes`), used here through :meth:`LambdaMin.map`.
   On it: :func:`edge_c_min` (start of the entangled interval on the edge d = 1; Eqs. 16, 22, Fig. 11),
   :func:`lower_edge` (Eqs. 17, 21), :func:`square_minimum`, :func:`entangled_somewhere`,
   :func:`parameter_threshold` (a root in one parameter of the minimum over the c–d square: Γ_min of Eq. 18,
@@ -73,7 +74,7 @@ def _fast_lane(model: Model, sites: Sequence[tuple[int, int]], params: Mapping[s
                magnetization: bool, correlations: bool) -> dict[str, np.ndarray]:
     """The closed forms of SPEC §3–§4 on a broadcast grid of parameters (the fast lane of :class:`Evaluator`).
 
-    This is the only place outside :mod:`nesskit.solvers` (and the method objects) that calls a solver module.
+    For analysis, regions, critical values and figures this is the only place that calls a solver module.
     """
     from .solvers import closed_form
 

@@ -240,10 +240,10 @@ def model_values(model: Model, method: Any = "auto") -> list[dict[str, Any]]:
 
     * ``c_min_boundary`` / ``c_min_central``: start of the entangled interval of ρ₁₂ / of the central pair
       (⌊n/2⌋, ⌊n/2⌋ + 1) on the edge d = 1 at the model's γ (Eq. 16 / Eq. 22 at γ = 0);
-    * ``dephasing_critical``: the smallest γ above which the central pair is entangled nowhere in the c–d square,
-      the other parameters fixed (Eq. 24 for even n);
-    * ``coupling_minus`` / ``coupling_plus``: the Γ range of central-pair entanglement at the model's γ (Eq. 25 for
-      even n; only for Γ_L = Γ_R and uniform dephasing).
+    * ``dephasing_critical``: the smallest uniform γ above which the central pair is entangled nowhere in the c–d
+      square, the other parameters fixed (Eq. 24 for even n; a site profile of γ is replaced by the uniform γ);
+    * ``coupling_minus`` / ``coupling_plus``: the Γ range of central-pair entanglement at the model's dephasing
+      (Eq. 25 for even n and uniform γ; only for Γ_L = Γ_R).
     """
     if not isinstance(model, Model):
         raise ParameterError(f"model must be a nesskit.Model, got {type(model).__name__}")
@@ -269,18 +269,19 @@ def model_values(model: Model, method: Any = "auto") -> list[dict[str, Any]]:
     even = model.n % 2 == 0 and model.n >= 4
     eq24 = dephasing_critical_formula(model.n, model.coupling_left) if paper and even else None
     eq24 = eq24 if eq24 is None or eq24 > 0 else None
-    if gamma is not None:
-        rows.append(_row("dephasing_critical", f"smallest γ above which ρ{i},{j} is entangled nowhere in the c–d "
-                         f"square ({desc}, γ varied; {ref('Eq. 24', eq24)}; {note})", None, eq24,
-                         analysis.dephasing_critical(fc)))
-        if model.coupling_left == model.coupling_right:
-            minus_n, plus_n = analysis.coupling_window(fc)
-            minus_f, plus_f = coupling_range_formula(gamma, model.n) if paper and even else (None, None)
-            for name, f_val, n_val, sym in (("coupling_minus", minus_f, minus_n, "Γ₋"),
-                                            ("coupling_plus", plus_f, plus_n, "Γ₊")):
-                f_val = _clean(f_val)
-                rows.append(_row(name, f"{sym}: end of the Γ range with ρ{i},{j} entangled somewhere in the square "
-                                 f"({desc}, Γ varied; {ref('Eq. 25', f_val)}; {note})", None, f_val, n_val))
+    varied = "uniform γ varied" if gamma is not None else "uniform γ in place of the site profile"
+    rows.append(_row("dephasing_critical", f"smallest γ above which ρ{i},{j} is entangled nowhere in the c–d "
+                     f"square ({desc}, {varied}; {ref('Eq. 24', eq24)}; {note})", None, eq24,
+                     analysis.dephasing_critical(fc)))
+    if model.coupling_left == model.coupling_right:
+        minus_n, plus_n = analysis.coupling_window(fc)
+        minus_f, plus_f = coupling_range_formula(gamma, model.n) if paper and even and gamma is not None \
+            else (None, None)
+        for name, f_val, n_val, sym in (("coupling_minus", minus_f, minus_n, "Γ₋"),
+                                        ("coupling_plus", plus_f, plus_n, "Γ₊")):
+            f_val = _clean(f_val)
+            rows.append(_row(name, f"{sym}: end of the Γ range with ρ{i},{j} entangled somewhere in the square "
+                             f"({desc}, Γ varied; {ref('Eq. 25', f_val)}; {note})", None, f_val, n_val))
     return rows
 
 
