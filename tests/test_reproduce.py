@@ -111,3 +111,9 @@ def test_extra_sections_are_optional_and_lazy(tmp_path, monkeypatch):
     page = report.index_html({}, [], {"mode": "quick", "generated": "now", "wall_time": 0.0}, sections)
     assert "src='extra01.png'" in page and "An extra figure" in page
     assert report.extra_sections(tmp_path, quick=True, include=False) == []
+    # through the command line: --extra adds the section (its figure and its numbers) to the report
+    res = CliRunner().invoke(main, ["reproduce", "--out", str(tmp_path), "--quick", "--figure", "fig02", "--extra"])
+    assert res.exit_code == 0, res.output
+    assert "src='extra01.png'" in (tmp_path / "index.html").read_text()
+    doc = json.loads((tmp_path / "numbers.json").read_text())
+    assert any(r["name"] == "extra_value" and r["source"] == "Extra" for r in doc["rows"])

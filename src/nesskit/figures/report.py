@@ -348,8 +348,8 @@ def reproduce(out: str | Path, quick: bool = False, figures: tuple[str, ...] = F
     progress : callable, optional
         Called as ``progress(figure_name, stage)`` with stage "data", "plot" or "done".
     extra : bool or None
-        Include the optional sections of :data:`EXTRA_SECTIONS`: None (default) those enabled there, True all that
-        are installed, False none. Only with every figure (the default ``figures``).
+        Include the optional sections of :data:`EXTRA_SECTIONS`: None (default) those enabled there, and only when
+        every figure is made; True all that are installed; False none.
 
     Returns
     -------
@@ -383,7 +383,8 @@ def reproduce(out: str | Path, quick: bool = False, figures: tuple[str, ...] = F
         if progress:
             progress(name, "done")
     rows = critical_rows() + figure_rows(results)
-    sections = extra_sections(out, quick, extra) if tuple(figures) == FIGURES else []
+    wanted = extra is True or (extra is None and tuple(figures) == FIGURES)
+    sections = extra_sections(out, quick, extra) if wanted else []
     for sec in sections:
         for item in sec["figures"]:
             for r in item.get("rows", []):
