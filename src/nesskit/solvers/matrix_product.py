@@ -702,6 +702,9 @@ class MatrixProductPairs:
     left_flat: np.ndarray = field(repr=False)
     right_flat: np.ndarray = field(repr=False)
     left_shift: np.ndarray = field(repr=False)
+    #: Nearest-neighbour populations (n − 1, 4) and coherences (n − 1,) in the canonical frame, if precomputed.
+    nn_populations: np.ndarray | None = field(default=None, repr=False)
+    nn_coherences: np.ndarray | None = field(default=None, repr=False)
 
     def _chain(self) -> _Chain:
         chain = self.__dict__.get("_chain_cache")
@@ -730,9 +733,13 @@ class MatrixProductPairs:
         reason = self.why_not_pair(i, j)
         if reason is not None:
             raise ParameterError(reason)
-        pops, coh = self._chain().row(i, j)
-        pops, coh = _to_frame(pops[-1], coh[-1], j - i, self.params.sign, self.params.hop_sign)
-        return _rdm(pops, coh)
+        if j == i + 1 and self.nn_populations is not None and self.nn_coherences is not None:
+            p1, c1 = self.nn_populations[i - 1], self.nn_coherences[i - 1]
+        else:
+            pops, coh = self._chain().row(i, j)
+            p1, c1 = pops[-1], coh[-1]
+        p1, c1 = _to_frame(p1, c1, j - i, self.params.sign, self.params.hop_sign)
+        return _rdm(p1, c1)
 
     def pairs_from(self, i: int, stop: int | None = None) -> np.ndarray:
         """ρ_ij for j = i+1..stop (default n), shape (stop − i, 4, 4), in one O(n·D) sweep."""
@@ -937,7 +944,7 @@ def solve(model: Model, *, truncate: bool = True, residual_max_n: int = RESIDUAL
         "auxiliary_dimension": int(np.max(chain.h)) + 1,
         "bond_dimension": mpo_dim,
     }
-    states = MatrixProductPairs(params, co, chain.left_flat, chain.right_flat, chain.left_shift)
+    states = MatrixProductPairs(params, co, chain.left_flat, chain.right_flat, chain.left_shift, pops, coh)
     diag = Diagnostics(residual=residual, trace=None, hermiticity=None, iterations=None,
                        wall_time=time.perf_counter() - start, error=error, checks=checks, notes=notes)
     return NESS(model=model, method="matrix-product", magnetization=mag, current=current, zz=zz,
