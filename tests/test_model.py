@@ -134,11 +134,12 @@ SZ = np.array([[1, 0], [0, -1]])
 
 
 def expected_jumps(n, gl, gr, mu, mb, gammas):
+    # on the edge of the square a factor 1 ± μ/2 ± μ̄ can come out as −1e-16 in floating point: it is zero
     ops = [
-        (1, math.sqrt(gl * (1 - mu / 2 + mb)) * SP),
-        (1, math.sqrt(gl * (1 + mu / 2 - mb)) * SM),
-        (n, math.sqrt(gr * (1 + mu / 2 + mb)) * SP),
-        (n, math.sqrt(gr * (1 - mu / 2 - mb)) * SM),
+        (1, math.sqrt(gl * max(1 - mu / 2 + mb, 0.0)) * SP),
+        (1, math.sqrt(gl * max(1 + mu / 2 - mb, 0.0)) * SM),
+        (n, math.sqrt(gr * max(1 + mu / 2 + mb, 0.0)) * SP),
+        (n, math.sqrt(gr * max(1 - mu / 2 - mb, 0.0)) * SM),
     ]
     ops += [(j + 1, math.sqrt(g / 2) * SZ) for j, g in enumerate(gammas)]
     return [(s, m) for s, m in ops if np.abs(m).max() > 0]
@@ -164,6 +165,13 @@ def test_jump_operators_match_eqs_7_to_9(n, gl, gr, c, d, gamma) -> None:
         np.testing.assert_allclose(op.matrix, mat, atol=1e-14)
     for op, (_site, mat) in zip(m.jump_operators("textbook"), want):
         np.testing.assert_allclose(op.matrix, math.sqrt(2) * mat, atol=1e-14)
+
+
+def test_jump_operators_on_the_edge_of_the_square() -> None:
+    """Regression: c = 1, d = 0.5000000000000003 gives 1 − c = −1.1e-16 in floating point (found by hypothesis)."""
+    m = Model(2, c=1.0, d=0.5000000000000003)
+    assert m.bath_rates()["left_up"] == 0.0
+    assert [op.label for op in m.jump_operators()] == ["left σ-", "right σ+", "right σ-"]
 
 
 def test_site_dependent_dephasing_operators() -> None:
