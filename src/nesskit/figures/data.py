@@ -55,7 +55,8 @@ RESOLUTION: dict[str, dict[str, dict[str, Any]]] = {
         "fig09": {"points": 61},
         "fig10": {"points": 5},
         "fig11": {"points": 8, "map_points": 61},
-        "fig12": {"sizes": (4, 10, 50, 200), "position_sizes": (10,), "distance_points": 4},
+        "fig12": {"sizes": (4, 10, 50, 200), "position_sizes": (10,), "distance_points": 3,
+                  "distance_couplings": (1.0, 1.6), "distance_n": 8},
     },
 }
 
