@@ -108,7 +108,8 @@ def _fast_lane(model: Model, sites: Sequence[tuple[int, int]], params: Mapping[s
             zz.append(np.broadcast_to(np.real(z_ab), shape))
     out["lambda_min"] = np.stack(lams, axis=-1) if lams else np.zeros(shape + (0,))
     if correlations:
-        out["z_i"], out["z_j"], out["zz"] = (np.stack(x, axis=-1) for x in (zi, zj, zz))
+        out["z_i"], out["z_j"], out["zz"] = (np.stack(x, axis=-1) if x else np.zeros(shape + (0,))
+                                             for x in (zi, zj, zz))
     if magnetization:
         m = closed_form.magnetization(model.n, *args)
         out["magnetization"] = np.broadcast_to(m, shape + (model.n,))
