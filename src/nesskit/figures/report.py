@@ -326,7 +326,8 @@ def index_html(results: dict[str, dict[str, Any]], rows: list[dict[str, Any]], m
 
 
 def _params_for_caption(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items() if k not in ("points", "slices", "map_points")}
+    grid = ("points", "slices", "map_points", "distance_points", "edge_points")
+    return {k: v for k, v in params.items() if k not in grid}
 
 
 def reproduce(out: str | Path, quick: bool = False, figures: tuple[str, ...] = FIGURES, dpi: int = 150,
