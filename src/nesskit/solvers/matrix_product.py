@@ -580,17 +580,34 @@ class _Chain:
         return out
 
     def _chunks(self, count: int) -> list[np.ndarray]:
-        width = int(np.max(self.h)) + 1
-        per = max(1, CHUNK_ENTRIES // (width * max(1, int(np.prod(self.batch, dtype=np.int64)))))
-        return [np.arange(lo, min(count, lo + per)) for lo in range(0, count, per)]
+        """Consecutive index ranges 0..count−1 (sites j − 1 or bonds j − 1) sized so that rows × width stays below
+        :data:`CHUNK_ENTRIES`, the width being the widest bond the chunk touches (heights change by one per site)."""
+        per_param = max(1, int(np.prod(self.batch, dtype=np.int64)))
+        out = []
+        lo = 0
+        while lo < count:
+            hi = lo + 1
+            width = int(np.max(self.h[lo:lo + 3])) + 2
+            while hi < count:
+                w_next = max(width, int(np.max(self.h[hi:hi + 3])) + 2)
+                if (hi + 1 - lo) * w_next * per_param > CHUNK_ENTRIES:
+                    break
+                width = w_next
+                hi += 1
+            out.append(np.arange(lo, hi))
+            lo = hi
+        return out
+
+    def _width(self, first: int, last: int) -> int:
+        return int(np.max(self.h[first:last + 1])) + 1
 
     def profile(self) -> tuple[np.ndarray, np.ndarray]:
         """log⟨P↑_j⟩, log⟨P↓_j⟩ (normalised: logaddexp = 0), shape (..., n), all sites at once."""
-        width = int(np.max(self.h)) + 1
         tr = self.tr
         lu_parts, ld_parts = [], []
         for sites in self._chunks(self.n):
             j = sites + 1
+            width = self._width(int(j[0]) - 1, int(j[-1]))
             a = self._rows(self.left_flat, j - 1, self.w, width)
             c = self._rows(self.right_flat, j, self.w, width)
             lu_parts.append(_logsumexp(_step_log_left(tr, a, width, "u") + c))
@@ -602,11 +619,11 @@ class _Chain:
 
     def nearest_neighbours(self) -> tuple[np.ndarray, np.ndarray]:
         """Populations (..., n − 1, 4) and coherences (..., n − 1) of every bond (j, j + 1), all bonds at once."""
-        width = int(np.max(self.h)) + 1
         tr = self.tr
         pops_parts, coh_parts = [], []
         for bonds in self._chunks(self.n - 1):
             j = bonds + 1
+            width = self._width(int(j[0]) - 1, int(j[-1]) + 1)
             a = self._rows(self.left_flat, j - 1, self.w, width)
             a = a - np.max(a, axis=-1, keepdims=True)
             c = self._rows(self.right_flat, j + 1, self.w, width)
