@@ -328,9 +328,15 @@ def _escape_bars(text: str) -> str:
 def link_equations(app, what, name, obj, options, lines: list[str]) -> None:  # noqa: ANN001
     """autodoc-process-docstring: link equation numbers, except inside literal blocks, directives and doctests."""
     skip_indent: int | None = None
+    in_table = False
     for k, line in enumerate(lines):
         stripped = line.lstrip()
         indent = len(line) - len(stripped)
+        if re.fullmatch(r"\+[-=+]+\+", stripped.rstrip()):  # a grid table: its bars are borders
+            in_table = True
+        if in_table:
+            in_table = bool(stripped)
+            continue
         if skip_indent is not None:
             if not stripped or indent > skip_indent:
                 continue

@@ -109,3 +109,10 @@ def test_gallery_has_every_figure():
     assert set(CAPTIONS) == set(FIGURES)
     for name in FIGURES:
         assert f'show("{name}")' in text, name
+
+
+def test_grid_tables_keep_their_borders(conf):
+    lines = ["+---+---+", "| a | b |", "+---+---+", "", "x |y| Eq. 3"]
+    conf.link_equations(None, "function", "f", None, {}, lines)
+    assert lines[:3] == ["+---+---+", "| a | b |", "+---+---+"]
+    assert lines[4] == "x \\|y\\| :ref:`Eq. 3 <eq-3>`"
