@@ -16,8 +16,12 @@ Linear algebra (chosen by measurement, ``benchmarks/results_exact.md``):
   trace-normalised system 𝓛ρ + x₀ Tr ρ = x₀ (x₀ = 𝟙/2ⁿ) runs in short cycles, each restarted from the *true*
   residual (iterative refinement), so the preconditioner's roundoff never sets the accuracy floor; the solve
   stops on the true ‖𝓛ρ‖ ≤ tol. Measured on the grid n = 8, Δ ∈ [−1.5, 1.5], c = d ∈ [0, 1],
-  Γ ∈ [0.5, 2], γ ∈ {0, 0.05}: at most ~60 iterations for ‖𝓛ρ‖ ≤ 1e-12 (the earlier solver stagnated at
-  ~2e-12 for 0 < |Δ| ≲ 0.65 near c = d = 1 and ran 1049 iterations).
+  Γ ∈ [0.5, 2], γ ∈ {0, 0.05} (168 points): median 37, at most 113 iterations for ‖𝓛ρ‖ ≤ 1e-12 (the earlier
+  solver stagnated at ~2e-12 for 0 < |Δ| ≲ 0.65 near c = d = 1 and ran 1049 iterations).
+  Limitation, the Zeno regime Γ ≫ 1 with both bath directions at each end (|c|, |d| < 1): the bath jumps left to
+  GMRES are frequent and the count grows (n = 8, μ = 1, γ = 0: 101 iterations at Γ = 2, 420 at Γ = 5, and at
+  Γ = 10 ~900 with ``restart=150``; with restart 60 it stalls near 1e-9). At c = d = ±1 (one jump per end, the
+  lowering one included exactly) it stays ≤ ~30 up to Γ = 50. For n ≤ 7, ``"auto"`` falls back to LU.
 * ``"lu"`` (default for n ≤ 6): the sparse sector Liouvillian with one redundant row replaced by Tr ρ = 1,
   factorised by SuperLU, plus refinement with the same factors. The factors grow like C(2n, n)^2.1
   (~0.9 GB at n = 8, ~14 GB at n = 9): the memory estimate refuses it beyond the available memory.
