@@ -249,6 +249,8 @@ def test_structural_errors():
         sweep({"c": [0, 1]}, d=3.0, n=4)
     with bad(match="unknown model parameter"):
         sweep({"c": [0, 1]}, d=0, n=4, gamma=0.1)
+    with bad(match="execution option"):
+        sweep({"c": [0, 1]}, d=0, n=4, workers=0)
     with bad(match="execution must be"):
         sweep({"c": [0, 1]}, d=0, n=4, execution={"workers": 0})
     with bad(match="thermal"):

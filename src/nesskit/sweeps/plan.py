@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import ParameterError, check_int
 from ..methods import Method, method_from
-from ..model import RHOMBUS_TOLERANCE, Model
+from ..model import Model, driving_valid, driving_valid_cd
 from ..ness import NESS
 from ..pairs import PairSpec, normalise_pair_specs, pair_label, pair_sites
 from .axes import AXIS_NAMES, FIXED_NAMES, normalise_axes
@@ -25,33 +25,20 @@ from .axes import AXIS_NAMES, FIXED_NAMES, normalise_axes
 #: What ``method`` may be: a Method object (a name is turned into one) or a picklable function ``model -> NESS``.
 PointMethod = Union[Method, Callable[[Model], NESS]]  # noqa: UP007  (a runtime alias: Python 3.10 needs Union)
 
+#: The fields of :class:`nesskit.sweeps.Execution` (refused as model parameters, with a pointer to Execution).
+EXECUTION_NAMES = ("workers", "scheduler", "chunk_size", "out", "overwrite", "progress", "vectorise", "command")
 #: Points per chunk are chosen to give about this many chunks (at most :data:`MAX_CHUNK` points each).
 TARGET_CHUNKS = 200
 MAX_CHUNK = 1024
-
-
-def driving_valid(mu: Any, mu_bar: Any) -> np.ndarray:
-    """Eq. 10, vectorised: True where the four bath rates 1 ± μ/2 ± μ̄ are ≥ 0 (to :data:`RHOMBUS_TOLERANCE`).
-
-    Uses :func:`nesskit.model.driving_valid` where the installed model module has it (the one definition), else the
-    equivalent test on c = μ/2 − μ̄, d = μ/2 + μ̄ (Eq. 11) with the tolerance of :func:`nesskit.model.check_driving`.
-    """
-    from .. import model as _model
-
-    shared = getattr(_model, "driving_valid", None)
-    if shared is not None:
-        return np.asarray(shared(mu, mu_bar), dtype=bool)
-    mu_a, mb = np.asarray(mu, dtype=float), np.asarray(mu_bar, dtype=float)
-    c, d = mu_a / 2 - mb, mu_a / 2 + mb
-    return np.maximum(np.abs(c), np.abs(d)) <= 1 + RHOMBUS_TOLERANCE
 
 
 def invalid_reasons(get: Callable[[str], Any]) -> np.ndarray:
     """Why each point is outside the model's domain: "" where valid (vectorised; also for one point).
 
     ``get(name)`` returns the value of a parameter (an array broadcastable to the grid, a scalar, or None if the
-    sweep does not set it). Checked: the rhombus of Eq. 10, Γ_L, Γ_R > 0 and a uniform γ ≥ 0; everything else is
-    checked by :class:`~nesskit.model.Model` itself.
+    sweep does not set it). Checked: the rhombus of Eq. 10 (the one vectorised check
+    :func:`nesskit.model.driving_valid` / :func:`~nesskit.model.driving_valid_cd`), Γ_L, Γ_R > 0 and a uniform
+    γ ≥ 0; everything else is checked by :class:`~nesskit.model.Model` itself.
     """
     one, zero = np.asarray(1.0), np.asarray(0.0)
     g = get("coupling")
@@ -61,14 +48,15 @@ def invalid_reasons(get: Callable[[str], Any]) -> np.ndarray:
     if get("c") is not None or get("d") is not None:
         c = np.asarray(get("c") if get("c") is not None else zero, dtype=float)
         d = np.asarray(get("d") if get("d") is not None else zero, dtype=float)
-        mu, mu_bar = c + d, (d - c) / 2
+        driving_ok = driving_valid_cd(c, d)
     else:
         mu = np.asarray(get("mu") if get("mu") is not None else zero, dtype=float)
         mu_bar = np.asarray(get("mu_bar") if get("mu_bar") is not None else zero, dtype=float)
+        driving_ok = driving_valid(mu, mu_bar)
     deph = get("dephasing")
     deph = np.asarray(zero if deph is None or isinstance(deph, (tuple, list)) else deph, dtype=float)
     checks = [
-        (~driving_valid(mu, mu_bar), "outside the rhombus of Eq. 10 (1 ± mu/2 ± mu_bar >= 0, i.e. |c| <= 1 and "
+        (~driving_ok, "outside the rhombus of Eq. 10 (1 ± mu/2 ± mu_bar >= 0, i.e. |c| <= 1 and "
                                      "|d| <= 1 with c = mu/2 - mu_bar, d = mu/2 + mu_bar)"),
         (~(gl > 0), "coupling_left must be > 0"),
         (~(gr > 0), "coupling_right must be > 0"),
@@ -267,6 +255,9 @@ def make_plan(axes: Mapping[str, Any], fixed: Mapping[str, Any], pairs: Any, met
         name = str(key).replace("-", "_")
         if value is None:
             continue
+        if name in EXECUTION_NAMES:
+            raise ParameterError(f"{name} is an execution option, not a model parameter: pass "
+                                 f"execution=Execution({name}=...) (nesskit.sweeps.Execution)")
         if name not in FIXED_NAMES:
             raise ParameterError(f"unknown model parameter {key!r}; allowed: {', '.join(FIXED_NAMES)}")
         if name in ax:
@@ -344,5 +335,5 @@ def _check_structure(plan: SweepPlan) -> None:
         Model(**{**kwargs, "n": n})
 
 
-__all__ = ["SweepPlan", "make_plan", "invalid_reasons", "driving_valid", "method_label", "PointMethod",
+__all__ = ["SweepPlan", "make_plan", "invalid_reasons", "method_label", "PointMethod",
            "AXIS_NAMES"]
