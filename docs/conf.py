@@ -98,7 +98,8 @@ nitpick_ignore_regex = [
 #: Docstring references that do not resolve yet, each reported to the authors of the module (to be removed one by
 #: one as the docstrings are fixed): private modules and functions, constants without a ``#:`` comment, a
 #: placeholder name, the CLI (which has its own page instead of API pages) and targets that moved.
-nitpick_ignore = [
+#: ``NESSKIT_DOCS_STRICT=1 sphinx-build ...`` drops this list, to see what is still open.
+nitpick_ignore = [] if os.environ.get("NESSKIT_DOCS_STRICT") else [
     ("py:func", "_fast_lane"),                                        # nesskit.analysis (private)
     ("py:meth", "__call__"),                                          # nesskit.analysis.Evaluator (not documented)
     ("py:data", "EDGE_POINTS"),                                       # nesskit.analysis (no #: comment)
