@@ -308,3 +308,131 @@ def test_result_pickles_and_pairs_any_order() -> None:
     assert r.states is not None and r.states.why_not_pair(0, 3) is not None
     with pytest.raises(ParameterError):
         r.states.pair(5, 5)
+
+
+# -- high-precision reference: the ansatz of SPEC §8.1 in 60-digit decimals, no gauge, no logs, no cut -----------
+def _decimal_reference(n: int, delta: float, gl: float, gr: float, bond: int | None, prec: int = 60
+                       ) -> tuple[float, complex | None, float | None]:
+    """ln|t| from the bath identity, ⟨σ⁺_bσ⁻_{b+1}⟩ and ⟨σᶻ_b σᶻ_{b+1}⟩ of the canonical (c = d = −1, J = 1) state.
+
+    Everything is rational in Δ, ε_L, ε_R and κ² (c_r, [r] by the Chebyshev recurrences c_{r+1} = 2Δc_r − c_{r−1},
+    [r+1] = 2Δ[r] − [r−1]), so decimal arithmetic with ``prec`` digits is exact to that precision.
+    """
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = prec
+        ctx.Emax = 10**9
+        ctx.Emin = -(10**9)
+        dl, el, er = Decimal(delta), 2 * Decimal(gl), 2 * Decimal(gr)
+        k2 = er / el
+        size = n // 2 + 2
+        c = [Decimal(1), dl]
+        b = [Decimal(0), Decimal(1)]
+        while len(c) < size + 1:
+            c.append(2 * dl * c[-1] - c[-2])
+            b.append(2 * dl * b[-1] - b[-2])
+        zero = (Decimal(0), Decimal(0))
+
+        def mul(x: tuple, y: tuple) -> tuple:
+            return (x[0] * y[0] - x[1] * y[1], x[0] * y[1] + x[1] * y[0])
+
+        def conj(x: tuple) -> tuple:
+            return (x[0], -x[1])
+
+        def add(x: tuple, y: tuple) -> tuple:
+            return (x[0] + y[0], x[1] + y[1])
+
+        a_up = [(c[r], -er / 2 * b[r]) for r in range(size)]
+        a_dn_over_k = [(c[r], -el / 2 * b[r]) for r in range(size)]    # A_↓ / κ
+        a_m_over_k = [b[r + 1] for r in range(size)]                  # A₋ / κ (real)
+        a_p = [(-(1 - dl * dl + el * er / 4) * b[r], -(el + er) / 2 * c[r]) for r in range(size)]
+        n2 = [x[0] ** 2 + x[1] ** 2 for x in a_up]
+        d2 = [k2 * (x[0] ** 2 + x[1] ** 2) for x in a_dn_over_k]
+        up = [k2 * x * x for x in a_m_over_k]
+        lo = [x[0] ** 2 + x[1] ** 2 for x in a_p]
+
+        def left(v: list, diag: list, u: list, low: list) -> list:
+            out = [Decimal(0)] * size
+            for r in range(size):
+                s = v[r] * diag[r]
+                if r > 0:
+                    s += v[r - 1] * u[r - 1]
+                if r + 1 < size:
+                    s += v[r + 1] * low[r]
+                out[r] = s
+            return out
+
+        def right(v: list) -> list:
+            out = [Decimal(0)] * size
+            for r in range(size):
+                s = (n2[r] + d2[r]) * v[r]
+                if r + 1 < size:
+                    s += up[r] * v[r + 1]
+                if r > 0:
+                    s += lo[r - 1] * v[r - 1]
+                out[r] = s
+            return out
+
+        one = [n2[r] + d2[r] for r in range(size)]
+        e0 = [Decimal(1)] + [Decimal(0)] * (size - 1)
+        lefts = [e0]
+        for _ in range(n):
+            lefts.append(left(lefts[-1], one, up, lo))
+        z = lefts[n][0]
+        v = left(e0, d2, [Decimal(0)] * size, lo)        # P↓ on site 1
+        for _ in range(n - 1):
+            v = left(v, one, up, lo)
+        log_t = float((el * v[0] / z).ln())
+        if bond is None:
+            return log_t, None, None
+        rights = [e0]
+        for _ in range(n - bond - 1):
+            rights.append(right(rights[-1]))
+        w = rights[-1]                                    # right environment at bond b + 1
+        x = lefts[bond - 1]
+        y = []                                            # σ⁺ at site b: block r − r' = 1, index r'
+        for r in range(size - 1):
+            g1 = mul((k2 * a_m_over_k[r], Decimal(0)), conj(a_dn_over_k[r]))
+            g2 = mul(a_up[r + 1], conj(a_p[r]))
+            y.append(add(mul((x[r], Decimal(0)), g1), mul((x[r + 1], Decimal(0)), g2)))
+        num = zero
+        for r in range(size):                             # σ⁻ at site b + 1, back to the block r = r'
+            term = mul(y[r], mul(a_p[r], conj(a_up[r]))) if r < size - 1 else zero
+            if r > 0:
+                f2 = mul(a_dn_over_k[r], (k2 * a_m_over_k[r - 1], Decimal(0)))
+                term = add(term, mul(y[r - 1], f2))
+            num = add(num, mul(term, (w[r], Decimal(0))))
+        pm = complex(float(num[0] / z), float(num[1] / z))
+        # ⟨σᶻσᶻ⟩: P↑ − P↓ on both sites
+        sz_d = [n2[r] - d2[r] for r in range(size)]
+        sz_u = up
+        sz_l = [-x for x in lo]
+        v2 = left(left(x, sz_d, sz_u, sz_l), sz_d, sz_u, sz_l)
+        zz = float(sum(v2[r] * w[r] for r in range(size)) / z)
+        return log_t, pm, zz
+
+
+@pytest.mark.parametrize("n, delta, gl, gr", [(60, 1.5, 0.8, 1.3), (61, -2.2, 1.4, 0.6), (60, 0.9, 1.0, 1.0),
+                                             (50, 1.0, 0.7, 1.1)])
+def test_against_high_precision_reference(n: int, delta: float, gl: float, gr: float) -> None:
+    got = mp.solve(Model(n, coupling_left=gl, coupling_right=gr, c=-1, d=-1, delta=delta))
+    bond = n // 2
+    log_t, pm, zz = _decimal_reference(n, delta, gl, gr, bond)
+    assert got.log_current is not None and abs(got.log_current[0] - log_t) < 1e-11
+    assert got.current[0] < 0 and abs(got.current[0] - (-math.exp(log_t))) <= 1e-11 * math.exp(log_t)
+    assert pm is not None and zz is not None
+    rho = got.pair(bond, bond + 1)
+    assert abs(rho[2, 1] - pm) < 1e-13
+    assert got.zz is not None and abs(got.zz[bond - 1] - zz) < 1e-13
+    # the bulk coherence carries the same current as the bath identity (in 60 digits: no cancellation loss there)
+    assert abs(2 * pm.imag + math.exp(log_t)) <= 1e-12 * math.exp(log_t) + 1e-40
+
+
+@pytest.mark.parametrize("delta", [1.5, -1.0, 3.0, 0.7])
+def test_log_current_against_high_precision_reference_large_n(delta: float) -> None:
+    """n = 400: t ~ e^{−383} at Δ = 1.5 and e^{−702} at Δ = 3 (0 in double); ln|t| to ~1e-14 relative."""
+    n = 400
+    got = mp.solve(Model(n, coupling_left=0.9, coupling_right=1.2, c=-1, d=-1, delta=delta))
+    log_t, _, _ = _decimal_reference(n, delta, 0.9, 1.2, None, prec=40)
+    assert got.log_current is not None and abs(got.log_current[0] - log_t) < 1e-14 * max(10.0, abs(log_t))
