@@ -147,13 +147,18 @@ def public_modules() -> list[str]:
     return sorted(names)
 
 
-def _group_of(name: str) -> int:
+def _place_of(name: str) -> tuple[int, int]:
+    """(group, position in the group's pattern list) of a module, for the order of the reference."""
     for k, (_, patterns) in enumerate(API_GROUPS):
-        for pattern in patterns:
+        for i, pattern in enumerate(patterns):
             if pattern == name or (pattern.endswith(".*") and name.startswith(pattern[:-1])
                                    and name.count(".") == pattern.count(".")):
-                return k
-    return len(API_GROUPS)
+                return k, i
+    return len(API_GROUPS), 0
+
+
+def _group_of(name: str) -> int:
+    return _place_of(name)[0]
 
 
 def _defined_in(obj: object, modname: str) -> bool:
@@ -175,16 +180,30 @@ def _is_package(modname: str) -> bool:
     return hasattr(importlib.import_module(modname), "__path__")
 
 
-_ROLE = re.compile(r":(?:[a-z]+:)+`~?([^`<]*?)(?:\s*<([^>]*)>)?`")
+#: Words after which a period does not end the summary sentence.
+_ABBREVIATIONS = {"phys", "rev", "eq", "eqs", "e.g", "i.e", "fig", "figs", "sec", "cf", "vs", "al", "ref", "no"}
+_ROLE = re.compile(r":(?:[a-z]+:)+`(~?)([^`<]*?)(?:\s*<([^>]*)>)?`")
+
+
+def _role_text(m: re.Match[str]) -> str:
+    """What Sphinx would show for a role, as a literal: its title, else its target (last part after ``~``)."""
+    tilde, title, target = m.group(1), m.group(2).strip(), m.group(3)
+    if target is not None:
+        return f"``{title}``" if title else f"``{target}``"
+    return f"``{title.split('.')[-1] if tilde else title}``"
 
 
 def summary(obj: object) -> str:
     """The first sentence of a docstring as plain reST (roles become literals: they would not resolve here)."""
     doc = inspect.getdoc(obj) or ""
     first = doc.strip().split("\n\n")[0].replace("\n", " ")
-    match = re.match(r"(.+?[.!?])(\s|$)", first)
-    text = match.group(1) if match else first
-    text = _ROLE.sub(lambda m: f"``{(m.group(1) or m.group(2)).strip().split('.')[-1]}``", text)
+    text = first
+    for m in re.finditer(r"[.!?](\s|$)", first):
+        words = first[: m.start()].split()
+        if not words or words[-1].lower().rstrip(".") not in _ABBREVIATIONS:
+            text = first[: m.start() + 1]
+            break
+    text = _ROLE.sub(_role_text, text)
     text = re.sub(r"(?<!\\)\|", r"\\|", text)          # |↑⟩ is maths, not a substitution
     return text
 
@@ -263,7 +282,7 @@ def generate_api_pages() -> None:
     for name in modules:
         write_if_changed(out / f"{name}.rst", module_page(name))
     groups: dict[int, list[str]] = {}
-    for name in modules:
+    for name in sorted(modules, key=lambda m: (*_place_of(m), m)):
         groups.setdefault(_group_of(name), []).append(name)
     lines = ["API reference", "=============", "",
              "Generated from the docstrings of the installed package: every public module of ``nesskit``. "
