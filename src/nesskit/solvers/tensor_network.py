@@ -1,0 +1,811 @@
+"""Tensor-network NESS of any nearest-neighbour chain nesskit describes (SPEC §1, §8.2).
+
+The density matrix is stored through its Pauli coefficients (SPEC §2 generalised to n spins)::
+
+    ρ = 2⁻ⁿ Σ_{α₁…αₙ ∈ {0,x,y,z}} C[α₁,…,αₙ] σ^{α₁}⊗…⊗σ^{αₙ},   C[α₁,…,αₙ] = ⟨σ^{α₁}⋯σ^{αₙ}⟩,
+
+a matrix-product state of local dimension 4 (the vectorised MPO of ρ). Because ρ is Hermitian and the
+Lindbladian (Eqs. 5–9) maps Hermitian operators to Hermitian operators, C and every generator are **real**:
+the whole computation runs in real arithmetic. Expectation values are read off directly: ⟨σ^α_i σ^β_j⟩ is the
+coefficient with α at i, β at j and the identity (index 0) elsewhere, divided by C[0,…,0] = Tr ρ.
+
+The Lindbladian is a sum of bond generators 𝓛 = Σ_b 𝓛_b (b = 1..n−1 joins sites b, b+1): each holds the
+bond's Hamiltonian J_b(σˣσˣ + σʸσʸ) + Δσᶻσᶻ and the one-site terms (fields h_j σᶻ_j, dephasing and bath
+dissipators of Eq. 6) shared equally between the bonds that touch the site. The steady state is reached by
+real-time evolution dC/dt = 𝓛C with TEBD: the bonds split into odd and even layers, composed as a Strang
+(2nd-order) step or a 5-stage Suzuki (4th-order) step; each layer is applied in one sweep of the mixed-canonical
+MPS, so that every truncation is optimal in the 2-norm of C.
+
+Why numpy and not quimb or TeNPy (measured, see ``benchmarks/results_tensor_network.md``): the Lindblad time
+evolution needs non-unitary gates in mixed-canonical sweeps, real arithmetic and a per-chunk convergence test;
+in the Pauli basis ρ is real, which makes every SVD ~3× cheaper than the complex one a U(1)-blocked
+|s⟩⟨s′| basis would need, about what the blocks would save; both libraries would add a dependency (quimb pulls
+numba, whose import and JIT cost seconds per worker) without removing code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import scipy.linalg as sla
+
+from ..errors import ParameterError, SolverError
+from ..model import Model
+
+#: (I, σˣ, σʸ, σᶻ) in nesskit's basis (SPEC §1): |↑⟩ = (1, 0), σ⁺ = |↑⟩⟨↓|.
+_PAULIS = np.array(
+    [[[1, 0], [0, 1]], [[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dtype=complex
+)
+_PAIR_BASIS = np.einsum("aij,bkl->abikjl", _PAULIS, _PAULIS).reshape(16, 4, 4)
+
+#: Suzuki's 4th-order weight: S4(τ) = S2(pτ)² S2((1 − 4p)τ) S2(pτ)².
+_SUZUKI_P = 1.0 / (4.0 - 4.0 ** (1.0 / 3.0))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# generators
+# ---------------------------------------------------------------------------------------------------------
+def _superoperator(hamiltonian: np.ndarray, jumps: Sequence[np.ndarray]) -> np.ndarray:
+    """Pauli-basis matrix M of 𝓛X = −i[H, X] + Σ_k (2L_kXL_k† − {L_k†L_k, X}) on two sites (Eq. 5–6).
+
+    M[γδ, αβ] = Tr(σ^γ⊗σ^δ 𝓛(σ^α⊗σ^β)) / 4, so that dC/dt = M C for the coefficients of ρ. Real.
+    """
+    out = np.empty((16, 16), dtype=complex)
+    kk = sum((l.conj().T @ l for l in jumps), np.zeros((4, 4), dtype=complex))
+    for col, b in enumerate(_PAIR_BASIS):
+        lb = -1j * (hamiltonian @ b - b @ hamiltonian) - (kk @ b + b @ kk)
+        for l in jumps:
+            lb = lb + 2 * l @ b @ l.conj().T
+        out[:, col] = np.einsum("gij,ji->g", _PAIR_BASIS, lb) / 4
+    if np.max(np.abs(out.imag)) > 1e-12:  # pragma: no cover - a convention error, not a user error
+        raise AssertionError("Pauli-basis generator is not real")
+    return out.real.copy()
+
+
+def bond_generators(model: Model) -> list[np.ndarray]:
+    """The n − 1 bond generators 𝓛_b (16 × 16, real, Pauli basis), Σ_b 𝓛_b = 𝓛 of Eqs. 5–9.
+
+    Bond b (0-based) joins sites b + 1 and b + 2 (1-based). One-site terms — fields h_j σᶻ_j and every
+    dissipator of :meth:`Model.jump_operators` (Eqs. 7–9) — are split equally between the bonds that touch
+    the site (the end sites belong to one bond only).
+    """
+    n = model.n
+    eye = np.eye(2, dtype=complex)
+    x, y, z = _PAULIS[1], _PAULIS[2], _PAULIS[3]
+    weight = [0.5] * n
+    weight[0] = weight[-1] = 1.0
+    if n == 2:
+        weight = [1.0, 1.0]
+    jumps_at: list[list[np.ndarray]] = [[] for _ in range(n)]
+    for op in model.jump_operators("paper"):
+        jumps_at[op.site - 1].append(np.asarray(op.matrix, dtype=complex))
+    fields = model.field_profile
+    gens = []
+    for b in range(n - 1):
+        j = model.hopping_profile[b]
+        h = j * (np.kron(x, x) + np.kron(y, y)) + model.delta * np.kron(z, z)
+        h = h + weight[b] * fields[b] * np.kron(z, eye) + weight[b + 1] * fields[b + 1] * np.kron(eye, z)
+        jumps = [math.sqrt(weight[b]) * np.kron(l, eye) for l in jumps_at[b]]
+        jumps += [math.sqrt(weight[b + 1]) * np.kron(eye, l) for l in jumps_at[b + 1]]
+        gens.append(_superoperator(h, jumps))
+    return gens
+
+
+#: Blanes & Moan (J. Comput. Appl. Math. 142, 313 (2002)), PRK S6 of order 4: e^{a₁A}e^{b₁B}…e^{b₆B}e^{a₇A}.
+_BM_A = (0.0792036964311957, 0.353172906049774, -0.0420650803577195)
+_BM_B = (0.209515106613362, -0.143851773179818)
+
+
+def _stages(order: int) -> list[tuple[int, float]]:
+    """One Trotter step of the given order as (parity, weight) layers: parity 0 = bonds 0, 2, …; 1 = 1, 3, …
+
+    ``order`` 2: Strang A(½)B(1)A(½). ``order`` 4: the 6-stage scheme of Blanes & Moan (2002), whose error
+    constant is ~40× smaller than that of Suzuki's 5-stage S2(p)²S2(1 − 4p)S2(p)² (measured on n = 5),
+    itself available as ``order`` = −4.
+    """
+    if order == 2:
+        return [(0, 0.5), (1, 1.0), (0, 0.5)]
+    if order == 4:
+        a1, a2, a3 = _BM_A
+        b1, b2 = _BM_B
+        a = [a1, a2, a3, 1 - 2 * (a1 + a2 + a3), a3, a2, a1]
+        b = [b1, b2, 0.5 - (b1 + b2), 0.5 - (b1 + b2), b2, b1]
+        out: list[tuple[int, float]] = []
+        for k in range(6):
+            out += [(0, a[k]), (1, b[k])]
+        return out + [(0, a[6])]
+    if order == -4:
+        out = []
+        for s in (_SUZUKI_P, _SUZUKI_P, 1 - 4 * _SUZUKI_P, _SUZUKI_P, _SUZUKI_P):
+            out += [(0, s / 2), (1, s), (0, s / 2)]
+        return out
+    raise ParameterError(f"trotter_order must be 2 or 4, got {order!r}")
+
+
+def _layers(order: int, steps: int) -> list[tuple[int, float]]:
+    """The layer sequence (parity, time in units of dt) of ``steps`` Trotter steps, adjacent layers merged."""
+    seq: list[tuple[int, float]] = []
+    stages = _stages(order)
+    for _ in range(steps):
+        for parity, w in stages:
+            if seq and seq[-1][0] == parity:
+                seq[-1] = (parity, seq[-1][1] + w)
+            else:
+                seq.append((parity, w))
+    return seq
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the matrix-product state of the Pauli coefficients
+# ---------------------------------------------------------------------------------------------------------
+def _svd(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    try:
+        return np.linalg.svd(m, full_matrices=False)
+    except np.linalg.LinAlgError:  # gesdd failed to converge: the slower, robust driver
+        return sla.svd(m, full_matrices=False, lapack_driver="gesvd")
+
+
+class _MPS:
+    """A mutable mixed-canonical MPS of the Pauli coefficients C (tensors of shape (χ_l, 4, χ_r)), real."""
+
+    def __init__(self, tensors: Sequence[np.ndarray]) -> None:
+        self.tensors = [np.array(t, dtype=float) for t in tensors]
+        self.n = len(self.tensors)
+        self.center = self.n - 1
+        self.move_center(0)
+        self.weight = 1.0  # the tensors hold s^{weight of the Pauli string} C
+        self.discarded = 0.0  # sum of the discarded weights (relative, squared 2-norm) since the last reset
+
+    @property
+    def bond_dimensions(self) -> list[int]:
+        return [t.shape[2] for t in self.tensors[:-1]]
+
+    def _normalise_center(self) -> None:
+        t = self.tensors[self.center]
+        nrm = np.linalg.norm(t)
+        if not np.isfinite(nrm) or nrm == 0:
+            raise SolverError("the tensor-network state became zero or non-finite; reduce dt")
+        self.tensors[self.center] = t / nrm
+
+    def move_center(self, site: int) -> None:
+        ts = self.tensors
+        while self.center < site:
+            k = self.center
+            a = ts[k]
+            q, r = np.linalg.qr(a.reshape(-1, a.shape[2]))
+            ts[k] = q.reshape(a.shape[0], 4, -1)
+            ts[k + 1] = np.tensordot(r, ts[k + 1], axes=(1, 0))
+            self.center += 1
+        while self.center > site:
+            k = self.center
+            a = ts[k]
+            q, r = np.linalg.qr(a.reshape(a.shape[0], -1).T)
+            ts[k] = q.T.reshape(-1, 4, a.shape[2])
+            ts[k - 1] = np.tensordot(ts[k - 1], r.T, axes=(2, 0))
+            self.center -= 1
+        self._normalise_center()
+
+    def apply(self, bond: int, gate: np.ndarray, rightwards: bool, chi: int, cutoff: float) -> None:
+        """Apply a 16 × 16 gate on sites (bond, bond + 1); the centre ends on the far site of the sweep."""
+        self.move_center(bond if rightwards else bond + 1)
+        a, b = self.tensors[bond], self.tensors[bond + 1]
+        theta = np.tensordot(a, b, axes=(2, 0))  # (l, 4, 4, r)
+        l, r = theta.shape[0], theta.shape[3]
+        theta = np.tensordot(gate.reshape(4, 4, 4, 4), theta, axes=((2, 3), (1, 2)))  # (c, d, l, r)
+        theta = theta.transpose(2, 0, 1, 3).reshape(l * 4, 4 * r)
+        u, s, vt = _svd(theta)
+        total = float(s @ s)
+        if not np.isfinite(total) or total == 0:
+            raise SolverError("the tensor-network state became zero or non-finite; reduce dt")
+        keep = len(s)
+        if cutoff > 0:
+            tail = np.cumsum((s * s)[::-1])[::-1] / total  # tail[k] = weight discarded when keeping k values
+            keep = int(np.count_nonzero(tail > cutoff)) or 1
+        keep = max(1, min(keep, chi))
+        self.discarded += float(s[keep:] @ s[keep:]) / total
+        s = s[:keep] / math.sqrt(float(s[:keep] @ s[:keep]))
+        u, vt = u[:, :keep], vt[:keep]
+        if rightwards:
+            self.tensors[bond] = u.reshape(l, 4, keep)
+            self.tensors[bond + 1] = (s[:, None] * vt).reshape(keep, 4, r)
+            self.center = bond + 1
+        else:
+            self.tensors[bond] = (u * s).reshape(l, 4, keep)
+            self.tensors[bond + 1] = vt.reshape(keep, 4, r)
+            self.center = bond
+
+    def environments(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Unit-norm contractions of sites < k (left[k]) and ≥ k (right[k]) with the identity index 0."""
+        return _environments(self.tensors)
+
+
+def _environments(tensors: Sequence[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    n = len(tensors)
+    left = [np.ones(1)]
+    for k in range(n - 1):
+        v = left[-1] @ tensors[k][:, 0, :]
+        left.append(v / (np.linalg.norm(v) or 1.0))
+    right = [np.ones(1)] * (n + 1)
+    for k in range(n - 1, 0, -1):
+        v = tensors[k][:, 0, :] @ right[k + 1]
+        right[k] = v / (np.linalg.norm(v) or 1.0)
+    return left, right
+
+
+def _local_observables(tensors: Sequence[np.ndarray], weight: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """One-site tables ⟨σ^α_j⟩ (n, 4) and nearest-neighbour tables ⟨σ^α_jσ^β_{j+1}⟩ (n − 1, 4, 4).
+
+    ``weight`` s: the tensors hold s^{(number of non-identity factors)} C (see :class:`TensorNetwork`).
+    """
+    n = len(tensors)
+    left, right = _environments(tensors)
+    one = np.empty((n, 4))
+    for k in range(n):
+        v = np.einsum("l,lar,r->a", left[k], tensors[k], right[k + 1])
+        one[k] = v / v[0]
+    two = np.empty((n - 1, 4, 4))
+    for k in range(n - 1):
+        v = np.einsum("l,lam->am", left[k], tensors[k])
+        v = np.einsum("am,mbr,r->ab", v, tensors[k + 1], right[k + 2])
+        two[k] = v / v[0, 0]
+    if weight != 1.0:
+        w = 1.0 / _site_weights(weight)
+        one *= w
+        two *= np.outer(w, w)
+    return one, two
+
+
+@dataclass(frozen=True, eq=False)
+class MPSPairSource:
+    """Two-spin states of any pair (i, j) from the MPS of the Pauli coefficients (picklable, data only).
+
+    ``tensors`` are the site tensors (χ_l, 4, χ_r); ``left``/``right`` the unit-norm identity environments.
+    The pair table ⟨σ^α_iσ^β_j⟩ costs O(|j − i| χ²); ρ_ij follows by SPEC §2.
+    """
+
+    tensors: tuple[np.ndarray, ...] = field(repr=False)
+    left: tuple[np.ndarray, ...] = field(repr=False)
+    right: tuple[np.ndarray, ...] = field(repr=False)
+    weight: float = 1.0
+
+    @classmethod
+    def from_tensors(cls, tensors: Sequence[np.ndarray], weight: float = 1.0) -> MPSPairSource:
+        left, right = _environments(tensors)
+        return cls(tuple(np.asarray(t) for t in tensors), tuple(left), tuple(right), float(weight))
+
+    @property
+    def n(self) -> int:
+        return len(self.tensors)
+
+    def why_not_pair(self, i: int, j: int) -> str | None:
+        """None for every pair 1 ≤ i < j ≤ n (the MPS holds all of them)."""
+        if not (1 <= i < j <= self.n):
+            return f"pair (i, j) needs 1 <= i < j <= {self.n}, got ({i}, {j})"
+        return None
+
+    def correlations(self, i: int, j: int) -> np.ndarray:
+        """The table T[α, β] = ⟨σ^α_iσ^β_j⟩ (4 × 4, T[0, 0] = 1), 1 ≤ i < j ≤ n."""
+        reason = self.why_not_pair(i, j)
+        if reason is not None:
+            raise ParameterError(reason)
+        ts = self.tensors
+        v = np.einsum("l,lam->am", self.left[i - 1], ts[i - 1])  # (4, χ); row 0 carries the trace
+        for k in range(i, j - 1):
+            v = v @ ts[k][:, 0, :]
+            v = v / (np.max(np.abs(v)) or 1.0)
+        t = np.einsum("am,mbr,r->ab", v, ts[j - 1], self.right[j])
+        t = t / t[0, 0]
+        if self.weight != 1.0:
+            w = 1.0 / _site_weights(self.weight)
+            t = t * np.outer(w, w)
+        return t
+
+    def pair(self, i: int, j: int) -> np.ndarray:
+        """ρ_ij (4 × 4), basis ↑↑, ↑↓, ↓↑, ↓↓, first factor site i (SPEC §2)."""
+        t = self.correlations(i, j)
+        return np.einsum("ab,abij->ij", t, _PAIR_BASIS.reshape(4, 4, 4, 4)) / 4
+
+    def __call__(self, i: int, j: int) -> np.ndarray:
+        return self.pair(i, j)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# starting states
+# ---------------------------------------------------------------------------------------------------------
+def product_state(z: Sequence[float] | np.ndarray) -> list[np.ndarray]:
+    """MPS (χ = 1) of ρ = Π_j (1 + z_j σᶻ_j)/2."""
+    return [np.array([1.0, 0.0, 0.0, float(zj)]).reshape(1, 4, 1) for zj in z]
+
+
+def correlated_state(z: Sequence[float] | np.ndarray, current: Sequence[float] | np.ndarray) -> list[np.ndarray]:
+    """MPS (χ = 4) of C = Π_j(1 + z_jσᶻ_j) plus the nearest-neighbour currents t_j (SPEC §1).
+
+    C[…σˣ_jσʸ_{j+1}…] = −t_j Π_{k≠j,j+1}(z_k), C[…σʸ_jσˣ_{j+1}…] = +t_j Π(z_k): the XX closed form's state
+    to first order in the connected correlations. Channels: 0 = before the bond, 1 = after σˣ, 2 = after σʸ,
+    3 = after the bond.
+    """
+    n = len(z)
+    out = []
+    for k in range(n):
+        a = np.zeros((4, 4, 4))
+        site = np.array([1.0, 0.0, 0.0, float(z[k])])
+        a[0, :, 0] = site
+        a[3, :, 3] = site
+        if k < n - 1:
+            a[0, 1, 1] = 1.0
+            a[0, 2, 2] = 1.0
+        if k > 0:
+            a[1, 2, 3] = -float(current[k - 1])
+            a[2, 1, 3] = float(current[k - 1])
+        if k == 0:
+            a = a[:1]
+        if k == n - 1:
+            a[0, :, 3] = site
+            a = a[:, :, 3:]
+        out.append(a)
+    return out
+
+
+def stretch(z_short: Sequence[float] | np.ndarray, current_short: float, n: int, scale: float = 1.0) -> list[np.ndarray]:
+    """A start for n sites from a shorter chain's solution: its profile stretched, its current rescaled.
+
+    The magnetization ⟨σᶻ_j⟩ of the short chain is interpolated linearly on the relative position
+    (j − 1)/(n − 1) and the current multiplied by ``scale`` (for diffusive transport the ratio of the currents
+    of the two lengths, e.g. of the XX closed form, SPEC §4); the result is :func:`correlated_state`.
+    """
+    m = len(z_short)
+    if m < 2 or m >= n:
+        raise ParameterError(f"stretch needs a shorter chain of at least 2 sites, got {m} for n = {n}")
+    z = np.interp(np.linspace(0.0, 1.0, n), np.linspace(0.0, 1.0, m), np.asarray(z_short, dtype=float))
+    return correlated_state(z, np.full(n - 1, float(current_short) * scale))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# time evolution
+# ---------------------------------------------------------------------------------------------------------
+def _site_weights(weight: float) -> np.ndarray:
+    return np.array([1.0, weight, weight, weight])
+
+
+def _weigh(tensors: Sequence[np.ndarray], factor: float) -> list[np.ndarray]:
+    """Multiply the non-identity components of every site tensor by ``factor``."""
+    out = []
+    for t in tensors:
+        t = np.array(t, dtype=float)
+        t[:, 1:, :] *= factor
+        out.append(t)
+    return out
+
+
+class _Propagator:
+    """TEBD of dC/dt = 𝓛C with cached gates exp(w dt 𝓛_b)."""
+
+    def __init__(self, generators: Sequence[np.ndarray], dt: float, order: int, chi: int, cutoff: float,
+                 weight: float = 1.0) -> None:
+        w = np.kron(_site_weights(weight), _site_weights(weight))
+        self.generators = [w[:, None] * g / w[None, :] for g in generators]
+        self.weight = weight
+        self.dt, self.order, self.chi, self.cutoff = dt, order, chi, cutoff
+        self._gates: dict[tuple[int, float], np.ndarray] = {}
+        self.rightwards = True
+
+    def gate(self, bond: int, weight: float) -> np.ndarray:
+        key = (bond, round(weight, 14))
+        g = self._gates.get(key)
+        if g is None:
+            g = sla.expm(weight * self.dt * self.generators[bond])
+            self._gates[key] = g
+        return g
+
+    def run(self, mps: _MPS, steps: int) -> None:
+        n = mps.n
+        for parity, weight in _layers(self.order, steps):
+            bonds = list(range(parity, n - 1, 2))
+            if not bonds:
+                continue
+            # sweep from the end nearer to the centre
+            rightwards = abs(mps.center - bonds[0]) <= abs(mps.center - bonds[-1] - 1)
+            for b in bonds if rightwards else bonds[::-1]:
+                mps.apply(b, self.gate(b, weight), rightwards, self.chi, self.cutoff)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the solver
+# ---------------------------------------------------------------------------------------------------------
+TROTTER_CHECKS = ("auto", "relax", "step", "none")
+#: ``trotter_check="auto"`` relaxes again at dt/2 up to this n.
+RELAX_CHECK_MAX_SITES = 16
+STARTS = ("auto", "closed-form", "product", "infinite-temperature", "stretch")
+
+#: Chains at least this long start (``start="auto"``) from the stretched solution of a chain half as long when
+#: the model is not the XX chain (whose closed form gives the profile and current directly).
+STRETCH_MIN_SITES = 24
+
+
+def _observables(mps: _MPS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    one, two = _local_observables(mps.tensors, mps.weight)
+    return one, two, np.concatenate([one[:, 3], two.reshape(-1)])
+
+
+def _closed_form_start(model: Model, correlated: bool) -> list[np.ndarray]:
+    """The XX closed form's profile (and current) at the model's mean dephasing (SPEC §4) as a start."""
+    from . import closed_form
+
+    gamma = float(np.mean(model.dephasing))
+    args = (model.n, model.coupling_left, model.coupling_right, model.mu, model.mu_bar, gamma)
+    z = np.asarray(closed_form.magnetization(*args), dtype=float).reshape(model.n)
+    if not correlated:
+        return product_state(z)
+    t = float(np.asarray(closed_form.current(*args)))
+    hop = model.hopping
+    return correlated_state(z, t * float(np.mean(hop)) / hop)
+
+
+def _xx_current(model: Model, n: int) -> float:
+    from . import closed_form
+
+    gamma = float(np.mean(model.dephasing))
+    return float(np.asarray(closed_form.current(n, model.coupling_left, model.coupling_right, model.mu,
+                                                model.mu_bar, gamma)))
+
+
+@dataclass
+class _Phase:
+    """Bookkeeping of one relaxation at fixed dt."""
+
+    dt: float
+    time: float = 0.0
+    steps: int = 0
+    converged: bool = False
+    remaining: float = math.inf
+    rate: float = math.inf
+    tau: float = 0.0
+    stalled: bool = False
+    deltas: list[float] = field(default_factory=list)
+
+
+def _remaining(deltas: Sequence[float], floor: float) -> tuple[float, float]:
+    """Estimated distance to the fixed point and relaxation ratio per chunk, from the changes per chunk.
+
+    Geometric tail δ r/(1 − r) with r the largest of the last two ratios; a change at or below ``floor`` counts
+    as converged. A *stall* (no decrease by 30 % over the last six chunks: the truncation/round-off floor of
+    the evolution) returns the largest of the last three changes as the remaining distance.
+    """
+    if deltas and deltas[-1] <= floor:
+        return deltas[-1], 0.0
+    if len(deltas) < 3:
+        return math.inf, 1.0
+    r = max(deltas[-1] / max(deltas[-2], 1e-300), deltas[-2] / max(deltas[-3], 1e-300))
+    if len(deltas) >= 9 and min(deltas[-6:]) > 0.7 * min(deltas[:-6]):
+        return 3 * max(deltas[-3:]), 1.0
+    if r >= 0.95:
+        return math.inf, r
+    return deltas[-1] * r / (1 - r), r
+
+
+def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_time: float, tol: float,
+           deadline: float) -> np.ndarray:
+    """Evolve in chunks until the estimated remaining change of the local observables is below ``tol``."""
+    steps = max(1, round(chunk_time / prop.dt))
+    _, _, prev = _observables(mps)
+    while True:
+        prop.run(mps, steps)
+        phase.steps += steps
+        phase.time += steps * prop.dt
+        _, _, obs = _observables(mps)
+        delta = float(np.max(np.abs(obs - prev)))
+        prev = obs
+        phase.deltas.append(delta)
+        phase.rate = delta / (steps * prop.dt)
+        phase.remaining, ratio = _remaining(phase.deltas, floor=1e-3 * tol)
+        if 0 < ratio < 1:
+            phase.tau = steps * prop.dt / -math.log(ratio)
+        if phase.remaining < tol or ratio == 1.0 and phase.remaining < 1e3 * tol:
+            phase.converged = True
+            phase.stalled = ratio == 1.0
+            return obs
+        if phase.time >= max_time or time.perf_counter() > deadline:
+            return obs
+
+
+def _trotter_step_estimate(mps: _MPS, prop: _Propagator, tau: float, order: int) -> float:
+    """Trotter error of the fixed point from one step: |O(S(dt/2)²ρ) − O(S(dt)ρ)| × τ/dt (linear response).
+
+    ρ is a fixed point of S(dt); the fixed point of S(dt/2)² differs by (1 − S′)⁻¹(S′ρ − ρ), whose norm is at
+    most τ/dt times the one-step change for the slowest mode (relaxation time τ). Divided by 2^p − 1: the
+    error left at dt/2 … reported for dt itself (multiplied back by 2^p/(2^p − 1) ≈ 1).
+    """
+    import copy
+
+    half = _Propagator(prop.generators, prop.dt / 2, prop.order, prop.chi, prop.cutoff)  # already weighted
+    a = copy.deepcopy(mps)
+    prop.run(a, 1)
+    b = copy.deepcopy(mps)
+    half.run(b, 2)
+    _, _, oa = _observables(a)
+    _, _, ob = _observables(b)
+    p = 4 if abs(order) == 4 else 2
+    return float(np.max(np.abs(oa - ob))) * max(tau / prop.dt, 1.0) * 2**p / (2**p - 1)
+
+
+def _compressed_change(tensors: Sequence[np.ndarray], chi: int, cutoff: float, weight: float) -> float:
+    """Largest change of the local observables when the state is recompressed (χ, cutoff) in one sweep."""
+    mps = _MPS(tensors)
+    mps.weight = weight
+    _, _, before = _observables(mps)
+    for k in range(mps.n - 1):
+        mps.apply(k, np.eye(16), True, chi, cutoff)
+    _, _, after = _observables(mps)
+    return float(np.max(np.abs(after - before)))
+
+
+def solve(
+    model: Model,
+    *,
+    bond_dimension: int = 64,
+    cutoff: float = 1e-14,
+    dt: float = 0.1,
+    trotter_order: int = 4,
+    tol: float = 1e-9,
+    max_time: float | None = None,
+    max_wall_time: float | None = None,
+    chunk_time: float | None = None,
+    trotter_check: str = "auto",
+    max_error: float = 1e-4,
+    start: str = "auto",
+    pauli_weight: float = 1.0,
+    guess: Any = None,
+) -> Any:
+    """The NESS of ``model`` as an MPS of its Pauli coefficients, by TEBD (SPEC §8.2). See :class:`TensorNetwork`."""
+    from ..ness import NESS, Diagnostics
+
+    t_start = time.perf_counter()
+    n = model.n
+    deadline = math.inf if max_wall_time is None else t_start + max_wall_time
+    t_max = (50.0 + 0.5 * n * n) if max_time is None else max_time
+    chunk = max(1.0, n / 20) if chunk_time is None else chunk_time
+    notes: list[str] = []
+
+    # -- starting state ---------------------------------------------------------------------------------
+    tensors: list[np.ndarray] | None = None
+    from_mps: float | None = None
+    if guess is not None and getattr(guess, "n", None) is not None:
+        src = getattr(guess, "states", None)
+        if isinstance(src, MPSPairSource) and src.n == n:
+            tensors = [np.array(t) for t in src.tensors]
+            from_mps = src.weight
+            notes.append("start: the guess's MPS")
+        elif guess.n == n:
+            tensors = correlated_state(guess.magnetization, guess.current)
+            notes.append(f"start: the guess's profile and current ({guess.method})")
+        elif 2 <= guess.n < n:
+            scale = _xx_current(model, n) / _xx_current(model, guess.n) if model.mu else 1.0
+            tensors = stretch(guess.magnetization, float(np.mean(guess.current)), n, scale)
+            notes.append(f"start: the guess (n = {guess.n}) stretched")
+    if tensors is None:
+        kind = start
+        if kind == "auto":
+            kind = "closed-form"
+            uniform = all(len(set(p)) <= 1 for p in (model.dephasing_profile, model.field_profile,
+                                                      model.hopping_profile))
+            if n >= STRETCH_MIN_SITES and uniform and not model.is_uniform_xx:
+                kind = "stretch"
+        if kind == "stretch":
+            short = solve(model.replace(n=max(n // 2, 4)), bond_dimension=bond_dimension, cutoff=cutoff, dt=dt,
+                          trotter_order=trotter_order, tol=max(tol, 1e-6), max_time=max_time,
+                          max_wall_time=max_wall_time, chunk_time=chunk_time, trotter_check="none",
+                          max_error=1.0, start="auto", pauli_weight=pauli_weight)
+            scale = _xx_current(model, n) / _xx_current(model, short.n) if model.mu else 1.0
+            tensors = stretch(short.magnetization, float(np.mean(short.current)), n, scale)
+            notes.append(f"start: the solution of n = {short.n} stretched "
+                         f"({short.diagnostics.wall_time:.1f} s)")
+        elif kind == "closed-form":
+            tensors = _closed_form_start(model, correlated=True)
+            notes.append("start: XX closed-form profile and current")
+        elif kind == "product":
+            tensors = _closed_form_start(model, correlated=False)
+            notes.append("start: product state with the XX closed-form profile")
+        else:
+            tensors = product_state(np.zeros(n))
+            notes.append("start: infinite temperature")
+
+    # -- relaxation ---------------------------------------------------------------------------------------
+    if from_mps is not None:
+        tensors = _weigh(tensors, pauli_weight / from_mps)
+    else:
+        tensors = _weigh(tensors, pauli_weight)
+    mps = _MPS(tensors)
+    mps.weight = pauli_weight
+    gens = bond_generators(model)
+    prop = _Propagator(gens, dt, trotter_order, bond_dimension, cutoff, pauli_weight)
+    phases = [_Phase(dt)]
+    obs = _relax(mps, prop, phases[0], t_max, chunk, tol, deadline)
+    trotter_error: float | None = None
+    check = trotter_check
+    if check == "auto":
+        check = "relax" if n <= RELAX_CHECK_MAX_SITES else "step"
+    if phases[0].converged and check == "relax":
+        prop = _Propagator(gens, dt / 2, trotter_order, bond_dimension, cutoff, pauli_weight)
+        phases.append(_Phase(dt / 2))
+        obs_half = _relax(mps, prop, phases[1], t_max, chunk, tol, deadline)
+        p = 4 if abs(trotter_order) == 4 else 2
+        trotter_error = float(np.max(np.abs(obs_half - obs))) / (2**p - 1)
+        obs = obs_half
+    elif phases[0].converged and check == "step":
+        trotter_error = _trotter_step_estimate(mps, prop, max(ph.tau for ph in phases), trotter_order)
+    last = phases[-1]
+    one, two = _local_observables(mps.tensors, pauli_weight)
+    chi_used = max(mps.bond_dimensions) if n > 1 else 1
+    # one recompression with a 100× larger cutoff changes the observables by ~10× one truncation; the fixed
+    # point moves by one truncation's change × (truncating layers per step ÷ 2) × τ/dt (linear response)
+    layers = len(_stages(trotter_order)) - 1
+    tau = max(ph.tau for ph in phases)
+    truncation = (_compressed_change(mps.tensors, bond_dimension, cutoff * 100, pauli_weight) / 10
+                  * max(layers / 2, 1) * max(tau / last.dt, 1.0))
+    remaining = last.remaining if last.converged else (last.deltas[-1] if last.deltas else math.inf)
+    error = remaining + truncation + (trotter_error if trotter_error is not None else 0.0)
+    wall = time.perf_counter() - t_start
+    hop = model.hopping
+    current = -two[:, 1, 2]
+    flow = hop * current
+    spread = float(np.max(np.abs(flow - np.mean(flow)))) / float(np.mean(np.abs(hop)))
+    if not all(ph.converged for ph in phases):
+        why = ("the wall-time limit max_wall_time" if time.perf_counter() > deadline
+               else f"max_time = {t_max:g}")
+        raise SolverError(
+            f"tensor network did not relax to the steady state within {why} (evolved t = "
+            f"{sum(ph.time for ph in phases):g}; last change per unit time {last.rate:.2e}, tol = {tol:.1e}); "
+            "raise max_time (the relaxation time grows like n² for diffusive chains), start from a nearby "
+            "solution (guess=...), or loosen tol")
+    if error > max_error:
+        hint = (f"raise bond_dimension (now {bond_dimension}, used {chi_used})" if chi_used >= bond_dimension
+                else "lower cutoff")
+        raise SolverError(
+            f"tensor network error estimate {error:.2e} exceeds max_error = {max_error:.1e} (Trotter "
+            f"{trotter_error}, truncation {truncation:.1e}, relaxation {remaining:.1e}); lower dt or {hint}")
+    notes.append(f"TEBD order {trotter_order}, dt = {dt:g}" + (f" then {dt / 2:g} (Trotter check)" if
+                                                                  len(phases) > 1 else "")
+                 + f"; evolved t = {sum(ph.time for ph in phases):g}"
+                 + ("; stopped at the evolution's noise floor" if last.stalled else "")
+                 + f"; relaxation time ~{max(ph.tau for ph in phases):.3g}; Pauli-basis MPS, real; Hermitian and "
+                 "unit trace by construction")
+    checks: dict[str, float | int | None] = {
+        "bond_dimension": chi_used,
+        "bond_dimension_limit": bond_dimension,
+        "discarded_weight": mps.discarded,
+        "dt": last.dt,
+        "evolution_time": sum(ph.time for ph in phases),
+        "current_spread": spread,
+        "observable_rate": last.rate,
+        "relaxation_remaining": remaining,
+        "relaxation_time": max(ph.tau for ph in phases),
+        "trotter_error": trotter_error,
+        "truncation_error": truncation,
+    }
+    diag = Diagnostics(residual=None, trace=None, hermiticity=None, iterations=sum(ph.steps for ph in phases),
+                       wall_time=wall, error=error, checks=checks, notes="; ".join(notes))
+    with np.errstate(divide="ignore"):
+        log_current = np.log(np.abs(current))
+    return NESS(model=model, method="tensor-network", magnetization=one[:, 3], current=current,
+                zz=two[:, 3, 3].copy(), diagnostics=diag, states=MPSPairSource.from_tensors(mps.tensors, pauli_weight),
+                log_current=log_current if np.all(np.isfinite(log_current)) else None)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the method object
+# ---------------------------------------------------------------------------------------------------------
+def _method_base() -> type:
+    try:
+        from ..methods import Method
+    except ImportError:  # pragma: no cover - before the pipeline interface existed
+        import abc
+
+        return abc.ABC
+    return Method
+
+
+@dataclass(frozen=True)
+class TensorNetwork(_method_base()):  # type: ignore[misc]
+    """Tensor-network NESS for every nearest-neighbour chain nesskit describes (SPEC §8.2), any pair.
+
+    ρ is a matrix-product state of its Pauli coefficients C[α₁…αₙ] = ⟨σ^{α₁}⋯σ^{αₙ}⟩ (local dimension 4,
+    real), evolved by TEBD under the Lindbladian of Eqs. 5–9 (XXZ Δ, fields, hopping, site dephasing, any
+    Γ_L, Γ_R, μ, μ̄) until the local observables stop changing; then (``trotter_check``) evolved on at dt/2,
+    which gives the Trotter error. Approximate: ``diagnostics.error`` estimates the absolute error of the pair
+    entries as relaxation remainder + Trotter error + truncation error (the change on recompression with a
+    100× larger cutoff); ``diagnostics.checks`` holds the bond dimension, discarded weight, dt, evolution time,
+    the current's spread over bonds (zero in a steady state) and the last change of observables per unit time.
+
+    Parameters
+    ----------
+    bond_dimension : int
+        Largest bond dimension χ of the MPS (default 64).
+    cutoff : float
+        Relative discarded weight allowed per truncation (squared 2-norm of C), default 1e-14. The bias of the
+        local observables grows like √cutoff × (truncations per relaxation time): 1e-12 gave errors ~6e-6 at
+        n = 6, Δ = 1.5, 1e-14 ~2e-9.
+    dt : float
+        Time step of the relaxation; the Trotter check runs at dt/2 (default 0.1).
+    trotter_order : {2, 4}
+        Strang splitting, or the 4th-order splitting of Blanes & Moan (default 4).
+    tol : float
+        Stop when the estimated remaining change of every local observable (⟨σᶻ_j⟩ and all nearest-neighbour
+        ⟨σ^α_jσ^β_{j+1}⟩) is below ``tol`` (default 1e-9).
+    max_time : float or None
+        Longest evolution time per phase (None: 50 + n²/2).
+    max_wall_time : float or None
+        Seconds after which the relaxation gives up (None: no limit).
+    chunk_time : float or None
+        Evolution time between convergence tests (None: max(1, n/20)).
+    trotter_check : {"auto", "relax", "step", "none"}
+        How the Trotter error is measured: ``"relax"`` relaxes again at dt/2 (the result is then the dt/2 state;
+        up to twice the cost), ``"step"`` compares one step of dt with two of dt/2 from the converged state and
+        scales by the measured relaxation time (linear response; cheap, conservative), ``"none"`` leaves it out
+        of ``diagnostics.error`` (checks["trotter_error"] is None). ``"auto"``: ``"relax"`` for n ≤ 16, else
+        ``"step"``.
+    max_error : float
+        Raise :class:`~nesskit.errors.SolverError` if ``diagnostics.error`` exceeds this (default 1e-4).
+    start : {"auto", "closed-form", "product", "infinite-temperature", "stretch"}
+        The starting state when no ``guess`` is given: the XX closed form's profile and current (SPEC §4) as a
+        χ = 4 MPS, a product state with that profile, the infinite-temperature state, or the solution of a
+        chain of n/2 sites stretched (recursively). ``"auto"``: ``"stretch"`` for n ≥ 24 when the chain is not
+        the XX chain and its profiles are uniform, else ``"closed-form"``.
+    """
+
+    name: ClassVar[str] = "tensor-network"
+    is_exact: ClassVar[bool] = False
+    bond_dimension: int = 64
+    cutoff: float = 1e-14
+    dt: float = 0.1
+    trotter_order: int = 4
+    tol: float = 1e-9
+    max_time: float | None = None
+    max_wall_time: float | None = None
+    chunk_time: float | None = None
+    trotter_check: str = "auto"
+    max_error: float = 1e-4
+    start: str = "auto"
+
+    def __post_init__(self) -> None:
+        from ..errors import check_int, check_nonnegative, check_positive
+
+        object.__setattr__(self, "bond_dimension", check_int("bond_dimension", self.bond_dimension, 1))
+        object.__setattr__(self, "cutoff", check_nonnegative("cutoff", self.cutoff))
+        object.__setattr__(self, "dt", check_positive("dt", self.dt))
+        if self.dt > 1.0:
+            raise ParameterError(f"dt must be in (0, 1] (allowed range), got {self.dt!r}")
+        if self.trotter_order not in (2, 4) or isinstance(self.trotter_order, bool):
+            raise ParameterError(f"trotter_order must be 2 or 4, got {self.trotter_order!r}")
+        object.__setattr__(self, "tol", check_positive("tol", self.tol))
+        for name in ("max_time", "max_wall_time", "chunk_time"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, check_positive(name, value))
+        if self.trotter_check not in TROTTER_CHECKS:
+            raise ParameterError(f"trotter_check must be one of {TROTTER_CHECKS}, got {self.trotter_check!r}")
+        object.__setattr__(self, "max_error", check_positive("max_error", self.max_error))
+        if self.start not in STARTS:
+            raise ParameterError(f"start must be one of {STARTS}, got {self.start!r}")
+
+    def why_not(self, model: Model, pairs: Sequence[tuple[int, int]] = ()) -> str | None:
+        """None: every model and every pair 1 ≤ i ≠ j ≤ n (the cost grows with n and the entanglement)."""
+        for pair in pairs:
+            i, j = pair
+            if not (1 <= min(i, j) and max(i, j) <= model.n and i != j):
+                return f"pair {pair} is not two different sites in 1..{model.n}"
+        return None
+
+    def solve(self, model: Model, *, guess: Any = None) -> Any:
+        """The NESS of ``model``; ``guess`` (any NESS, e.g. the previous point of a sweep) is the start."""
+        if not isinstance(model, Model):
+            raise ParameterError(f"model must be a nesskit.Model, got {type(model).__name__}")
+        opts = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return solve(model, guess=guess, **opts)
+
+

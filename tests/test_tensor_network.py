@@ -1,0 +1,196 @@
+"""Tensor-network NESS (nesskit.solvers.tensor_network) against independent references.
+
+References: the dense Lindbladian of ``tests/dense_reference.py`` (conventions of the generators), the exact
+M-sector solver (interacting, dephased, partially driven chains) and the XX closed forms of SPEC §4.
+Every case is small (n ≤ 8) so that the whole file runs in well under a minute.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dense_reference import dense_liouvillian
+from nesskit.errors import ParameterError, SolverError
+from nesskit.model import Model
+from nesskit.operators import PAULIS
+from nesskit.solvers import closed_form, exact
+from nesskit.solvers import tensor_network as tn
+from nesskit.solvers.tensor_network import MPSPairSource, TensorNetwork
+
+
+def _pauli_transform(n: int) -> np.ndarray:
+    """Columns vec(σ^{α₁}⊗…⊗σ^{αₙ})/2ⁿ (row-major vec, site 1 most significant), so that vec ρ = T C."""
+    cols = []
+    for idx in np.ndindex(*([4] * n)):
+        op = np.array([[1.0 + 0j]])
+        for a in idx:
+            op = np.kron(op, PAULIS[a])
+        cols.append(op.reshape(-1) / 2**n)
+    return np.array(cols).T
+
+
+def _full_generator(model: Model) -> np.ndarray:
+    n = model.n
+    out = np.zeros((4**n, 4**n))
+    for b, g in enumerate(tn.bond_generators(model)):
+        out += np.kron(np.kron(np.eye(4**b), g), np.eye(4 ** (n - b - 2)))
+    return out
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    n=st.integers(2, 3),
+    delta=st.floats(-2, 2),
+    gl=st.floats(0.2, 3),
+    gr=st.floats(0.2, 3),
+    c=st.floats(-1, 1),
+    d=st.floats(-1, 1),
+    gammas=st.lists(st.floats(0, 0.5), min_size=3, max_size=3),
+    fields=st.lists(st.floats(-1, 1), min_size=3, max_size=3),
+    hops=st.lists(st.floats(0.3, 1.5), min_size=2, max_size=2),
+)
+def test_bond_generators_sum_to_the_dense_lindbladian(n, delta, gl, gr, c, d, gammas, fields, hops):
+    """Σ_b 𝓛_b in the Pauli basis equals T⁻¹ 𝓛_dense T (Eqs. 5–9): signs, factor 2 of Eq. 6, site weights."""
+    model = Model(n, coupling_left=gl, coupling_right=gr, c=c, d=d, delta=delta, dephasing=gammas[:n],
+                  fields=fields[:n], hopping=hops[: n - 1])
+    t = _pauli_transform(n)
+    reference = (2**n) * t.conj().T @ dense_liouvillian(model) @ t
+    assert np.max(np.abs(reference.imag)) < 1e-12
+    np.testing.assert_allclose(_full_generator(model), reference.real, atol=1e-12)
+
+
+def test_layers_give_every_bond_the_full_step():
+    """Each Trotter step applies both parities for a total time dt (orders 2 and 4, merged across steps)."""
+    for order in (2, 4, -4):
+        for steps in (1, 3):
+            seq = tn._layers(order, steps)
+            for parity in (0, 1):
+                assert sum(w for p, w in seq if p == parity) == pytest.approx(steps, abs=1e-12)
+            assert all(a[0] != b[0] for a, b in zip(seq[:-1], seq[1:]))
+
+
+def test_start_states_have_the_requested_correlations():
+    """The χ = 4 starting MPS carries ⟨σᶻ_j⟩ = z_j and −⟨σˣ_jσʸ_{j+1}⟩ = t_j, unit trace, nothing else on bonds."""
+    z = np.array([-0.3, -0.1, 0.05, 0.2, 0.4])
+    t = np.array([0.11, 0.12, 0.13, 0.14])
+    src = MPSPairSource.from_tensors(tn.correlated_state(z, t))
+    for j in range(1, 5):
+        table = src.correlations(j, j + 1)
+        assert table[0, 0] == pytest.approx(1.0)
+        assert table[3, 0] == pytest.approx(z[j - 1])
+        assert table[0, 3] == pytest.approx(z[j])
+        assert -table[1, 2] == pytest.approx(t[j - 1])
+        assert table[2, 1] == pytest.approx(t[j - 1])
+        assert table[3, 3] == pytest.approx(z[j - 1] * z[j])
+    assert src.correlations(1, 3)[1, 2] == pytest.approx(0.0)
+
+
+@pytest.fixture(scope="module")
+def xxz_case() -> tuple[Model, object, object]:
+    model = Model(5, coupling_left=1.0, coupling_right=0.8, c=0.3, d=-0.6, dephasing=0.05, delta=1.5)
+    return model, exact.solve(model), TensorNetwork(dt=0.05).solve(model)
+
+
+def test_xxz_dephased_partial_driving_equals_exact(xxz_case):
+    """Δ = 1.5, γ = 0.05, (c, d) = (0.3, −0.6), Γ_L ≠ Γ_R, n = 5: every pair within 1e-7 of the exact solver."""
+    model, ref, res = xxz_case
+    np.testing.assert_allclose(res.magnetization, ref.magnetization, atol=1e-7)
+    np.testing.assert_allclose(res.current, ref.current, atol=1e-7)
+    np.testing.assert_allclose(res.zz, ref.zz, atol=1e-7)
+    worst = max(np.max(np.abs(res.pair(i, j) - ref.pair(i, j))) for i in range(1, 6) for j in range(i + 1, 6))
+    assert worst < 1e-7
+    assert res.diagnostics.error is not None and worst <= res.diagnostics.error * 10
+    for i, j in [(1, 2), (3, 4), (2, 5)]:
+        assert res.entanglement(i, j)["lambda_min"] == pytest.approx(ref.entanglement(i, j)["lambda_min"],
+                                                                     abs=1e-7)
+
+
+def test_diagnostics_are_filled(xxz_case):
+    _, _, res = xxz_case
+    d = res.diagnostics
+    assert res.method == "tensor-network"
+    for key in ("bond_dimension", "discarded_weight", "dt", "evolution_time", "current_spread",
+                "observable_rate", "trotter_error", "truncation_error"):
+        assert d.checks[key] is not None
+    assert d.checks["current_spread"] < 1e-6
+    assert 0 < d.error < 1e-6
+    assert d.wall_time > 0 and d.iterations > 0
+
+
+def test_interacting_fully_driven_with_fields_equals_exact():
+    """Δ = 0.5, γ_j ≈ 0.05 (varying), c = d = 1, field and hopping profiles, Γ = 1.2: n = 5."""
+    model = Model(5, coupling=1.2, c=1.0, d=1.0, delta=0.5, dephasing=[0.05, 0.04, 0.06, 0.05, 0.03],
+                  fields=[0.2, -0.1, 0.0, 0.3, -0.2], hopping=[1.0, 0.9, 1.1, 0.8])
+    ref = exact.solve(model)
+    res = TensorNetwork(dt=0.05).solve(model)
+    np.testing.assert_allclose(res.magnetization, ref.magnetization, atol=1e-7)
+    np.testing.assert_allclose(res.current, ref.current, atol=1e-7)
+    for i, j in [(1, 2), (3, 4), (1, 5)]:
+        np.testing.assert_allclose(res.pair(i, j), ref.pair(i, j), atol=1e-7)
+
+
+def test_xx_dephased_equals_closed_form():
+    """Δ = 0, γ = 0.1, Γ = 1, μ = 1, n = 6: profile, current, λ_min of the boundary and central pairs (SPEC §4)."""
+    n, g = 6, 0.1
+    model = Model(n, coupling=1.0, mu=1.0, dephasing=g)
+    res = TensorNetwork(dt=0.05).solve(model)
+    np.testing.assert_allclose(res.magnetization, closed_form.magnetization(n, 1, 1, 1, 0, g), atol=1e-7)
+    np.testing.assert_allclose(res.current, closed_form.current(n, 1, 1, 1, 0, g), atol=1e-7)
+    for i, j in [(1, 2), (3, 4), (5, 6)]:
+        ref = closed_form.pair_entanglement(i, j, n, 1, 1, 1, 0, g)["lambda_min"]
+        assert res.entanglement(i, j)["lambda_min"] == pytest.approx(float(ref), abs=1e-7)
+        np.testing.assert_allclose(res.pair(i, j), closed_form.pair_rdm(i, j, n, 1, 1, 1, 0, g), atol=1e-7)
+    # distant pairs are less accurate (long strings truncated first) but within the solver's own estimate
+    for i, j in [(1, 4), (2, 5), (1, 6)]:
+        err = np.max(np.abs(res.pair(i, j) - closed_form.pair_rdm(i, j, n, 1, 1, 1, 0, g)))
+        assert err <= res.diagnostics.error
+
+
+def test_warm_start_from_a_previous_result_is_shorter(xxz_case):
+    model, _, res = xxz_case
+    nearby = model.replace(dephasing=0.06)
+    cold = TensorNetwork(dt=0.1, trotter_check="none").solve(nearby)
+    warm = TensorNetwork(dt=0.1, trotter_check="none").solve(nearby, guess=res)
+    assert warm.diagnostics.checks["evolution_time"] < cold.diagnostics.checks["evolution_time"]
+    np.testing.assert_allclose(warm.magnetization, cold.magnetization, atol=1e-6)
+    assert "guess" in warm.diagnostics.notes
+
+
+def test_result_and_method_pickle(xxz_case):
+    _, _, res = xxz_case
+    again = pickle.loads(pickle.dumps(res))
+    np.testing.assert_array_equal(again.pair(2, 5), res.pair(2, 5))
+    np.testing.assert_allclose(res.pair(5, 2), res.pair(5, 2))
+    method = TensorNetwork(bond_dimension=32, dt=0.05)
+    assert pickle.loads(pickle.dumps(method)) == method
+    assert method.why_not(res.model, [(1, 5)]) is None
+    assert method.why_not(res.model, [(1, 6)]) is not None
+    assert res.states.why_not_pair(1, 6) is not None
+
+
+@pytest.mark.parametrize("option, value", [("bond_dimension", 0), ("dt", -0.1), ("dt", 2.0), ("trotter_order", 3),
+                                           ("tol", 0.0), ("start", "random"), ("trotter_check", True),
+                                           ("cutoff", -1.0), ("max_time", 0.0)])
+def test_bad_options_are_refused_by_name(option, value):
+    with pytest.raises(ParameterError, match=option):
+        TensorNetwork(**{option: value})
+
+
+def test_too_short_evolution_raises_with_advice():
+    model = Model(4, coupling=1.0, c=0.5, d=0.5, dephasing=0.05, delta=0.5)
+    with pytest.raises(SolverError, match="max_time"):
+        TensorNetwork(max_time=1.0, chunk_time=1.0, start="infinite-temperature").solve(model)
+
+
+def test_front_door_reaches_the_method():
+    import nesskit as nk
+
+    model = Model(4, coupling=1.0, mu=1.0, dephasing=0.1)
+    res = nk.solve(model, "tensor-network", dt=0.1)
+    assert res.method == "tensor-network"
+    np.testing.assert_allclose(res.current, closed_form.current(4, 1, 1, 1, 0, 0.1), atol=1e-6)
