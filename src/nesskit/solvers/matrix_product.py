@@ -617,8 +617,10 @@ class _Chain:
         lz = np.logaddexp(lu, ld)
         return lu - lz, ld - lz
 
-    def nearest_neighbours(self) -> tuple[np.ndarray, np.ndarray]:
-        """Populations (..., n − 1, 4) and coherences (..., n − 1) of every bond (j, j + 1), all bonds at once."""
+    def nearest_neighbours(self, log: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Populations (..., n − 1, 4) and coherences (..., n − 1) of every bond (j, j + 1), all bonds at once.
+
+        ``log=True``: the logarithms of the populations (relative accuracy even where they underflow)."""
         tr = self.tr
         pops_parts, coh_parts = [], []
         for bonds in self._chunks(self.n - 1):
@@ -639,7 +641,7 @@ class _Chain:
             with np.errstate(invalid="ignore"):
                 yw = _raise(tr, np.exp(a), width) * np.exp(wpj)
             coh = np.sum(_lower(tr, yw, width) * np.exp(c), axis=-1) * np.exp(-lz)
-            pops_parts.append(np.exp(p - lz[..., None]))
+            pops_parts.append(p - lz[..., None] if log else np.exp(p - lz[..., None]))
             coh_parts.append(coh)
         pops = np.moveaxis(np.concatenate(pops_parts, axis=0), 0, -2)
         return pops, np.moveaxis(np.concatenate(coh_parts, axis=0), 0, -1)
@@ -895,7 +897,8 @@ def solve(model: Model, *, truncate: bool = True, residual_max_n: int = RESIDUAL
         ``boundary_identity_left`` = |4J t_1 − 2cε_L(1 + c⟨σᶻ_1⟩)| and ``boundary_identity_right`` =
         |4J t_{n−1} − 2cε_R(1 − c⟨σᶻ_n⟩)| (ε = 2Γ, c = d = ±1; both 0 exactly, evaluated with t_1, t_{n−1} from the
         coherences and ⟨σᶻ⟩ from the populations), ``current_left_right`` (relative difference of the current from
-        the two bath identities), ``auxiliary_dimension``, ``bond_dimension`` (of the MPO).
+        the two bath identities), ``marginal_consistency`` (max over inner sites of the difference of ⟨σᶻ_j⟩ from the
+        states of bonds j − 1 and j), ``auxiliary_dimension``, ``bond_dimension`` (of the MPO).
     """
     from ..ness import NESS, Diagnostics
 
@@ -909,8 +912,18 @@ def solve(model: Model, *, truncate: bool = True, residual_max_n: int = RESIDUAL
     n = params.n
     co = params.coefficients(truncate)
     chain = _Chain(n, co)
-    lp_up, lp_down = chain.profile()
-    pops, coh = chain.nearest_neighbours()
+    log_pops, coh = chain.nearest_neighbours(log=True)
+    pops = np.exp(log_pops)
+    # site populations from the bonds' marginals: site j ≤ n − 1 from bond j, site n from bond n − 1
+    first_up = np.logaddexp(log_pops[:, 0], log_pops[:, 1])
+    first_down = np.logaddexp(log_pops[:, 2], log_pops[:, 3])
+    second_up = np.logaddexp(log_pops[:, 0], log_pops[:, 2])
+    second_down = np.logaddexp(log_pops[:, 1], log_pops[:, 3])
+    lp_up = np.append(first_up, second_up[-1])
+    lp_down = np.append(first_down, second_down[-1])
+    # the two marginals of every inner site must agree (a check of the environments' consistency)
+    marginal = float(np.max(np.abs(np.tanh((first_up[1:] - first_down[1:]) / 2)
+                                   - np.tanh((second_up[:-1] - second_down[:-1]) / 2)))) if n > 2 else 0.0
     log_t_left, log_t_right = _log_current(params, float(lp_down[0]), float(lp_up[-1]))
     # canonical frame: t < 0 for J > 0; the model's frame flips it for c = d = 1 and for J < 0
     t_sign = -1.0 * (-1.0 if params.sign == 1 else 1.0) * params.hop_sign
@@ -958,6 +971,7 @@ def solve(model: Model, *, truncate: bool = True, residual_max_n: int = RESIDUAL
         "boundary_identity_left": id_left,
         "boundary_identity_right": id_right,
         "current_left_right": left_right,
+        "marginal_consistency": marginal,
         "auxiliary_dimension": int(np.max(chain.h)) + 1,
         "bond_dimension": mpo_dim,
     }
