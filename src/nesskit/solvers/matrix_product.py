@@ -40,7 +40,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..errors import ParameterError, SolverError, check_int
+from ..methods import Method
 from ..model import Model
+from ..ness import NESS, Diagnostics
 from ..twospin import swap_spins
 
 #: |sin(rη)| below this marks a root of unity [r] = 0 (|Δ| < 1), where the auxiliary space is cut to r states.
@@ -873,7 +875,7 @@ def _log_current(params: CanonicalParameters, lp_down_1: float, lp_up_n: float) 
     return math.log(params.eps_left) + lp_down_1, math.log(params.eps_right) + lp_up_n
 
 
-def solve(model: Model, *, truncate: bool = True, residual_max_n: int = RESIDUAL_MAX_N) -> Any:
+def solve(model: Model, *, truncate: bool = True, residual_max_n: int = RESIDUAL_MAX_N) -> NESS:
     """The exact NESS of ``model`` at extreme driving (SPEC §8.1), any n and Δ.
 
     Parameters
@@ -900,8 +902,6 @@ def solve(model: Model, *, truncate: bool = True, residual_max_n: int = RESIDUAL
         the two bath identities), ``marginal_consistency`` (max over inner sites of the difference of ⟨σᶻ_j⟩ from the
         states of bonds j − 1 and j), ``auxiliary_dimension``, ``bond_dimension`` (of the MPO).
     """
-    from ..ness import NESS, Diagnostics
-
     start = time.perf_counter()
     if not isinstance(model, Model):
         raise ParameterError(f"model must be a nesskit.Model, got {type(model).__name__}")
@@ -1110,14 +1110,8 @@ def grid_pair_measures(n: int, delta: Any, coupling_left: Any, coupling_right: A
 # ------------------------------------------------------------------------------------------------------------
 # the Method object
 # ------------------------------------------------------------------------------------------------------------
-def _method_base() -> type:
-    from ..methods import Method
-
-    return Method
-
-
 @dataclass(frozen=True)
-class MatrixProduct(_method_base()):  # type: ignore[misc]
+class MatrixProduct(Method):
     """The exact XXZ NESS at extreme driving (SPEC §8.1) for any n: γ = 0, c = d = ±1, any Δ, Γ_L ≠ Γ_R, any pair.
 
     Prosen's matrix-product ansatz, evaluated with log-domain transfer products in O(n·D) (D = ⌊n/2⌋ + 1, or m at a
@@ -1144,7 +1138,7 @@ class MatrixProduct(_method_base()):  # type: ignore[misc]
         """None if SPEC §8.1 applies to ``model`` (see :func:`why_not`)."""
         return why_not(model, pairs)
 
-    def solve(self, model: Model, *, guess: Any = None) -> Any:
+    def solve(self, model: Model, *, guess: NESS | None = None) -> NESS:
         """The exact NESS (``guess`` is ignored: the method is direct)."""
         if not isinstance(model, Model):
             raise ParameterError(f"model must be a nesskit.Model, got {type(model).__name__}")
