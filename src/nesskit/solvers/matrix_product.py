@@ -329,6 +329,87 @@ def _lower(tr: _Transfers, y: np.ndarray, length: int) -> np.ndarray:
     return yp[..., 1:length + 1] * tr.f1[..., :length] + yp[..., 0:length] * tr.f2_prev[..., :length]
 
 
+def _coherence_nn(tr: _Transfers, a: np.ndarray, c: np.ndarray, wpj: np.ndarray, width: int,
+                  lz: np.ndarray) -> np.ndarray:
+    """Σ_r [σ⁻ ∘ (σ⁺ e^a · e^{wpj})][r] e^{c[r]} / e^{lz} term by term in the log domain.
+
+    The same sum as ``np.sum(_lower(tr, _raise(tr, e^a, width) e^{wpj}, width) e^c) e^{−lz}``, but every one of its
+    four terms keeps its own exponent and each row is scaled by its largest term, so nothing over- or underflows
+    where the left and right environments overlap only far below their own maxima (|lz| ≳ 700; n ≳ 10⁴).
+    """
+    def shift(arr: np.ndarray, k: int, fill: float | complex) -> np.ndarray:
+        out = np.full(arr.shape[:-1] + (width,), fill, dtype=arr.dtype)
+        lo, hi = max(0, -k), min(width, arr.shape[-1] - k)
+        if hi > lo:
+            out[..., lo:hi] = arr[..., lo + k:hi + k]
+        return out
+
+    assert tr.f2_prev is not None
+    g1, g2 = tr.g1[..., :width], tr.g2[..., :width]
+    f1, f2p = tr.f1[..., :width], tr.f2_prev[..., :width]
+    wq = shift(wpj, -1, _NEG_INF)
+    # out[r] = y[r] f1[r] + y[r−1] f2p[r],  y[r] = (x[r] g1[r] + x[r+1] g2[r]) e^{wpj[r]},  x = e^a
+    terms = [(a, g1 * f1, wpj), (shift(a, 1, _NEG_INF), g2 * f1, wpj),
+             (shift(a, -1, _NEG_INF), shift(g1, -1, 0j) * f2p, wq), (a, shift(g2, -1, 0j) * f2p, wq)]
+    exps, phases = [], []
+    for la, coef, w in terms:
+        mag = np.abs(coef)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            exps.append(la + w + c + np.where(mag > 0, np.log(np.where(mag > 0, mag, 1.0)), _NEG_INF))
+            phases.append(np.broadcast_to(np.where(mag > 0, coef / np.where(mag > 0, mag, 1.0), 0j), exps[-1].shape))
+    e = np.stack(exps)
+    top = np.max(e, axis=(0, -1))
+    top = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        val = np.sum(np.exp(e - top[None, ..., None]) * np.stack(phases), axis=(0, -1))
+        return val * np.exp(top - lz)
+
+
+def _band_log(m: np.ndarray, e: np.ndarray, length: int,
+              bands: Sequence[tuple[int, np.ndarray | None]]) -> tuple[np.ndarray, np.ndarray]:
+    """Log-domain form of out[s] = Σ_(k, coef) x[s + k] coef[s] (s < ``length``; x = 0 beyond its own length).
+
+    x[s] = m[s] e^{e[s]} with a complex mantissa and one exponent per entry (the linear maps :func:`_raise`,
+    :func:`_lower` and :func:`_lin_left` of the coherence block, without under- or overflow at any n: the
+    entries of a coherence vector span far more than the double range once n ≳ 10⁴).
+    """
+    lx = e.shape[-1]
+    exps, mans = [], []
+    for k, coef in bands:
+        assert coef is not None
+        ee = np.full(e.shape[:-1] + (length,), _NEG_INF)
+        mm = np.zeros(m.shape[:-1] + (length,), dtype=complex)
+        lo, hi = max(0, -k), min(length, lx - k)
+        if hi > lo:
+            ee[..., lo:hi] = e[..., lo + k:hi + k]
+            mm[..., lo:hi] = m[..., lo + k:hi + k]
+        cf = coef[..., :length]
+        if cf.shape[-1] < length:
+            cf = np.concatenate([cf, np.zeros(cf.shape[:-1] + (length - cf.shape[-1],), dtype=cf.dtype)], -1)
+        mag = np.abs(cf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            exps.append(ee + np.where(mag > 0, np.log(np.where(mag > 0, mag, 1.0)), _NEG_INF))
+            mans.append(mm * np.where(mag > 0, cf / np.where(mag > 0, mag, 1.0), 0j))
+    big = np.max(np.stack(exps), axis=0)
+    safe = np.where(np.isfinite(big), big, 0.0)
+    with np.errstate(invalid="ignore"):
+        tot = np.sum(np.stack(mans) * np.exp(np.stack(exps) - safe), axis=0)
+    mag = np.abs(tot)
+    ok = mag > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (np.where(ok, tot / np.where(ok, mag, 1.0), 0j),
+                np.where(ok, safe + np.log(np.where(ok, mag, 1.0)), _NEG_INF))
+
+
+def _log_dot(m: np.ndarray, e: np.ndarray, c: np.ndarray, log_norm: np.ndarray) -> np.ndarray:
+    """Σ_r m[r] e^{e[r] + c[r]} / e^{log_norm}, scaled by the largest term (no under- or overflow)."""
+    x = e + c
+    big = np.max(x, axis=-1)
+    safe = np.where(np.isfinite(big), big, 0.0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.sum(m * np.exp(x - safe[..., None]), axis=-1) * np.exp(safe - log_norm)
+
+
 # ------------------------------------------------------------------------------------------------------------
 # the chain: environments and observables (μ = −2 frame, J = 1)
 # ------------------------------------------------------------------------------------------------------------
@@ -548,28 +629,29 @@ class _Chain:
         a = a - np.max(a, axis=-1, keepdims=True)
         length = int(h[i]) + 1
         x = np.stack([_step_log_left(tr, a, length, "u"), _step_log_left(tr, a, length, "d")])  # (2, ..., L)
-        y = _raise(tr, np.exp(a), int(h[i]))
+        ym, ye = _band_log(np.ones(a.shape, dtype=complex), a, int(h[i]), [(0, tr.g1), (1, tr.g2)])
         pops = []
         cohs = []
         for j in range(i + 1, stop + 1):
             length = int(h[j]) + 1
-            cc, ec, _ = self._site_right(j)
+            cc, _, cl = self._site_right(j)
             xw = x + self.w[j - 1]
-            yw = y * np.exp(self.wp[j - 1])
+            ye_w = ye + self.wp[j - 1]
             # p[σ_i, σ_j] = Σ_r exp(xw[σ_i, r] + cc[σ_j, r])
             p = np.moveaxis(_logsumexp(xw[:, None] + cc[None, :]).reshape((4,) + xw.shape[1:-1]), 0, -1)
             lz = _logsumexp(p)
-            coh = np.sum(_lower(tr, yw, length) * ec, axis=-1) * np.exp(-lz)
+            zm, ze = _band_log(ym, ye_w, length, [(0, tr.f1), (-1, tr.f2_prev)])
+            coh = _log_dot(zm, ze, cl, lz)
             pops.append(np.exp(p - lz[..., None]))
             cohs.append(coh)
             if j == stop:
                 break
             x = _step_log_left(tr, xw, length, "1")
             assert tr.p_u_prev is not None
-            y = _lin_left(yw, int(h[j]), tr.p_d, tr.p_u_prev, tr.p_l)
+            ym, ye = _band_log(ym, ye_w, int(h[j]), [(0, tr.p_d), (-1, tr.p_u_prev), (1, tr.p_l)])
             s = np.max(x, axis=(0, -1), keepdims=True)
             x = x - s
-            y = y * np.exp(-s[0])
+            ye = ye - s[0]
         return np.stack(pops, axis=-2), np.stack(cohs, axis=-1)
 
     # -- every site and every bond at once (padded to the widest bond, in chunks of bonds) ----------------------
@@ -640,9 +722,7 @@ class _Chain:
             cc = np.stack([_step_log_right(tr, c, width, "u"), _step_log_right(tr, c, width, "d")])
             p = np.moveaxis(_logsumexp(x[:, None] + cc[None, :]).reshape((4,) + x.shape[1:-1]), 0, -1)
             lz = _logsumexp(p)
-            with np.errstate(invalid="ignore"):
-                yw = _raise(tr, np.exp(a), width) * np.exp(wpj)
-            coh = np.sum(_lower(tr, yw, width) * np.exp(c), axis=-1) * np.exp(-lz)
+            coh = _coherence_nn(tr, a, c, wpj, width, lz)
             pops_parts.append(p - lz[..., None] if log else np.exp(p - lz[..., None]))
             coh_parts.append(coh)
         pops = np.moveaxis(np.concatenate(pops_parts, axis=0), 0, -2)
