@@ -436,3 +436,97 @@ def test_log_current_against_high_precision_reference_large_n(delta: float) -> N
     got = mp.solve(Model(n, coupling_left=0.9, coupling_right=1.2, c=-1, d=-1, delta=delta))
     log_t, _, _ = _decimal_reference(n, delta, 0.9, 1.2, None, prec=40)
     assert got.log_current is not None and abs(got.log_current[0] - log_t) < 1e-14 * max(10.0, abs(log_t))
+
+
+# -- coherences where the environments overlap far below their own maxima (n ≳ 10⁴) ---------------------------
+def test_coherences_far_below_environment_maxima() -> None:
+    """The coherence sums are invariant under e^a → e^{a+α}, e^c → e^{c+γ}, Z → Z e^{α+γ}; with α + γ ≈ −1500
+    (the overlap of the two normalised environments at n = 10⁴, Δ = 0.3) linear arithmetic gives NaN or 0, the
+    log-domain sums must give the same numbers as at α = γ = 0."""
+    n, bond = 40, 17
+    chain = mp._Chain(n, mp.CanonicalParameters.from_model(
+        Model(n, coupling_left=0.8, coupling_right=1.3, c=-1, d=-1, delta=0.3)).coefficients(True))
+    width = int(max(chain.h[bond - 1], chain.h[bond], chain.h[bond + 1])) + 1
+    a = np.full(width, -np.inf)
+    c = np.full(width, -np.inf)
+    left, right = chain.left(bond - 1) + chain.w[bond - 1], chain.w[bond + 1] + chain.right(bond + 1)
+    a[:left.shape[-1]] = left - np.max(left)
+    c[:right.shape[-1]] = right - np.max(right)
+    wpj = np.full(width, -np.inf)
+    wpj[:int(chain.h[bond])] = chain.wp[bond]
+    with np.errstate(invalid="ignore"):
+        linear = np.sum(mp._lower(chain.tr, mp._raise(chain.tr, np.exp(a), width) * np.exp(wpj), width) * np.exp(c))
+    ref = mp._coherence_nn(chain.tr, a[None], c[None], wpj[None], width, np.zeros(1))[0]
+    assert abs(ref - linear) <= 1e-14 * abs(linear)
+    for alpha, gamma in ((700.0, -2200.0), (-1500.0, 0.0), (-800.0, -760.0)):
+        got = mp._coherence_nn(chain.tr, a[None] + alpha, c[None] + gamma, wpj[None], width,
+                               np.array([alpha + gamma]))[0]
+        # a log-domain number carries an absolute rounding ~eps·|exponent|, here a relative 1e-13 .. 1e-12
+        tol = 4 * np.finfo(float).eps * (abs(alpha) + abs(gamma) + 100)
+        assert np.isfinite(got) and abs(got - ref) <= tol * abs(ref)
+    # the banded maps themselves: log form = linear form, and shifting the exponents shifts the result
+    x = np.exp(a) * np.exp(1j * np.linspace(0, 3, width))
+    m0, e0 = np.where(np.isfinite(a), np.exp(1j * np.linspace(0, 3, width)), 0), a
+    for bands, lin in (([(0, chain.tr.g1), (1, chain.tr.g2)], mp._raise(chain.tr, x, width)),
+                       ([(0, chain.tr.f1), (-1, chain.tr.f2_prev)], mp._lower(chain.tr, x, width))):
+        for shift in (0.0, -1600.0, 900.0):
+            mm, ee = mp._band_log(m0, e0 + shift, width, bands)
+            with np.errstate(over="ignore", invalid="ignore"):
+                val = mm * np.exp(ee - shift)
+            np.testing.assert_allclose(val, lin, rtol=4 * np.finfo(float).eps * (abs(shift) + 100), atol=1e-300)
+
+
+def _full_aux_expectation(delta: float, gl: float, gr: float, n: int, ops: dict[int, np.ndarray]) -> complex:
+    """Tr(S X S†)/Tr(S S†) of SPEC §8.1 (μ = −2, J = 1) with full aux ⊗ conj(aux) matrices, the A's written from
+    the SPEC's table, linear arithmetic with one scalar rescaling per site and heights cut to min(k, n − k)."""
+    el, er, size = 2 * gl, 2 * gr, n // 2 + 2
+    eta = np.arccos(complex(delta))
+    r = np.arange(size + 1)
+    if abs(delta) == 1:
+        cr, br = np.sign(delta) ** r, np.sign(delta) ** (r + 1) * r
+    else:
+        cr, br = np.cos(r * eta), np.sin(r * eta) / np.sin(eta)
+    kap = math.sqrt(er / el)
+    a_mats = [np.diag(cr[:size] - 0.5j * er * br[:size]), kap * np.diag(cr[:size] - 0.5j * el * br[:size]),
+              np.diag(kap * br[1:size], 1).astype(complex),
+              np.diag(-0.5j * (el + er) * cr[:size - 1] - (1 - delta**2 + el * er / 4) * br[:size - 1], -1)]
+    basis = [np.diag([1.0, 0.0]), np.diag([0.0, 1.0]), np.array([[0.0, 0.0], [1.0, 0.0]]),
+             np.array([[0.0, 1.0], [0.0, 0.0]])]
+
+    def chain(with_ops: bool) -> tuple[complex, float]:
+        v = np.zeros((size, size), dtype=complex)
+        v[0, 0] = 1.0
+        log_scale = 0.0
+        for k in range(1, n + 1):
+            x = ops.get(k, np.eye(2)) if with_ops else np.eye(2)
+            w = np.zeros_like(v)
+            for p in range(4):
+                for q in range(4):
+                    coef = np.trace(basis[p] @ x @ basis[q].conj().T)
+                    if coef != 0:
+                        w += coef * a_mats[p].T @ v @ a_mats[q].conj()
+            top = min(k, n - k)
+            w[top + 1:, :] = 0
+            w[:, top + 1:] = 0
+            s = float(np.max(np.abs(w)))
+            v, log_scale = w / s, log_scale + math.log(s)
+        return v[0, 0], log_scale
+
+    num, ln = chain(True)
+    den, ld = chain(False)
+    return complex(num / den.real * math.exp(ln - ld))
+
+
+@pytest.mark.parametrize("n, delta, gl, gr", [(40, 1.3, 0.8, 1.2), (41, -0.7, 1.5, 0.5), (36, 2.5, 0.6, 2.0),
+                                             (37, 1.0, 1.0, 0.4)])
+def test_distant_pairs_against_full_auxiliary_reference(n: int, delta: float, gl: float, gr: float) -> None:
+    """Every population and the coherence of pairs at distances 1..n−1, against full aux ⊗ aux matrices."""
+    got = mp.solve(Model(n, coupling_left=gl, coupling_right=gr, c=-1, d=-1, delta=delta))
+    up, down = np.diag([1.0, 0.0]), np.diag([0.0, 1.0])
+    sp, sm = np.array([[0.0, 1.0], [0.0, 0.0]]), np.array([[0.0, 0.0], [1.0, 0.0]])
+    for i, j in [(1, n), (3, n - 4), (n // 2 - 3, n // 2 + 4), (2, 4)]:
+        rho = got.pair(i, j)
+        pops = [_full_aux_expectation(delta, gl, gr, n, {i: x, j: y}).real for x in (up, down) for y in (up, down)]
+        np.testing.assert_allclose(np.real(np.diag(rho)), pops, atol=1e-12, rtol=0, err_msg=f"({i}, {j})")
+        pm = _full_aux_expectation(delta, gl, gr, n, {i: sp, j: sm})
+        assert abs(rho[2, 1] - pm) < 1e-12, (i, j)
