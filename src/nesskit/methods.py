@@ -58,6 +58,14 @@ class Method(abc.ABC):
         """The options of this method as a dict (the dataclass fields)."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
+    def refusal(self, model: Model, reason: str) -> Exception:
+        """The exception the front door raises when this method, asked for by name, does not apply.
+
+        A :class:`~nesskit.errors.ParameterError` (the model is outside the method's domain); methods whose reach is
+        set by resources return a :class:`~nesskit.errors.SolverError` naming the memory needed.
+        """
+        return ParameterError(f"method {self.name!r} cannot solve this model: {reason}")
+
     def _refuse(self, model: Model) -> None:
         if not isinstance(model, Model):
             raise ParameterError(f"model must be a nesskit.Model, got {type(model).__name__}")
@@ -237,12 +245,23 @@ class Exact(Method):
     def why_not(self, model: Model, pairs: Sequence[tuple[int, int]] = ()) -> str | None:
         from .solvers import exact
 
-        return exact.applicable(model, tuple(pairs))
+        return exact.applicable(model, tuple(pairs), restart=self.restart, linear_solver=self.linear_solver,
+                                memory_limit=self.memory_limit)
+
+    def refusal(self, model: Model, reason: str) -> Exception:
+        """Memory is the exact solver's only limit: a :class:`~nesskit.errors.SolverError` naming the estimate."""
+        from .solvers import exact
+
+        return exact.ExactMemoryError(f"method 'exact' cannot solve this model: {reason}")
 
     def solve(self, model: Model, *, guess: NESS | None = None) -> NESS:
         from .solvers import exact
 
-        self._refuse(model)
+        if not isinstance(model, Model):
+            raise ParameterError(f"model must be a nesskit.Model, got {type(model).__name__}")
+        reason = self.why_not(model)
+        if reason is not None:
+            raise self.refusal(model, reason)
         opts = self.options()
         for optional in ("threads", "memory_limit"):
             if opts[optional] is None:
@@ -420,8 +439,9 @@ def solve(model: Model, method: str | Method = "auto", pairs: Any = (), *, guess
         chosen = chosen.choose(model, sites)
     reason = chosen.why_not(model, sites)
     if reason is not None:
-        raise ParameterError(f"method {chosen.name!r} cannot solve this model"
-                             + (" and give these pairs" if sites else "") + f": {reason}")
+        if chosen.why_not(model) is not None:  # the model itself, not only the pairs
+            raise chosen.refusal(model, reason)
+        raise ParameterError(f"method {chosen.name!r} cannot give these pairs: {reason}")
     return chosen.solve(model, guess=guess)
 
 

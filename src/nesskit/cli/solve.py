@@ -26,6 +26,8 @@ def _print_table(result: dict[str, Any]) -> None:
     from rich.table import Table
 
     console = Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 132)  # a pipe or file gets every column unfolded
     diag = result["diagnostics"]
     head = f"NESS of n = {result['n']} spins by method [bold]{result['method']}[/bold] (sites 1-based)"
     console.print(head)
@@ -51,7 +53,7 @@ def _print_table(result: dict[str, Any]) -> None:
         table.add_row(
             str(k + 1),
             f"{result['magnetization'][k]: .12f}",
-            f"{result['current'][k]: .12f}" if bond else "",
+            _current_cell(result, k) if bond else "",
             ("not computed" if result["zz"] is None else f"{result['zz'][k]: .12f}") if bond else "",
         )
     console.print(table)
@@ -67,6 +69,15 @@ def _print_table(result: dict[str, Any]) -> None:
                 "yes" if p["entangled"] else "no",
             )
         console.print(pt)
+
+
+def _current_cell(result: dict[str, Any], k: int) -> str:
+    """t_k, or |t_k| = e^(ln|t_k|) where the current underflows (Δ > 1 chains: t ~ e^(−n·arccosh Δ))."""
+    t = result["current"][k]
+    logs = result.get("log_current")
+    if logs is not None and logs[k] is not None and (t == 0 or abs(t) < 1e-300):
+        return f"|t| = e^{logs[k]:.6f}"
+    return f"{t: .12f}" if abs(t) >= 1e-6 or t == 0 else f"{t: .6e}"
 
 
 @click.command("solve", cls=PairCommand)
