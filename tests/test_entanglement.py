@@ -185,3 +185,21 @@ def test_xstate_measures_broadcast_and_swap_symmetry() -> None:
     assert out["lambda_min"].shape == (10,)
     swapped = xstate_measures(z_j, z_i, zz, np.conj(pm))
     np.testing.assert_allclose(out["lambda_min"], swapped["lambda_min"], atol=1e-15)
+
+
+def test_x_state_concurrence_equals_wootters_after_a_local_rotation():
+    # the X-state closed form (used for every NESS pair) against Wootters' eigenvalue route on the same state
+    # rotated by a random local unitary (no longer an X-state; concurrence is invariant under U ⊗ V)
+    rng = np.random.default_rng(5)
+    from scipy.stats import unitary_group
+
+    for _ in range(40):
+        p = rng.dirichlet(np.ones(4))
+        rho = np.diag(p).astype(complex)
+        c1 = rng.uniform(0, 1) * np.sqrt(p[1] * p[2]) * np.exp(1j * rng.uniform(0, 6.3))
+        c2 = rng.uniform(0, 1) * np.sqrt(p[0] * p[3]) * np.exp(1j * rng.uniform(0, 6.3))
+        rho[1, 2], rho[2, 1] = c1, np.conj(c1)
+        rho[0, 3], rho[3, 0] = c2, np.conj(c2)
+        u = np.kron(unitary_group.rvs(2, random_state=rng), unitary_group.rvs(2, random_state=rng))
+        rotated = u @ rho @ u.conj().T
+        assert float(concurrence(rho)) == pytest.approx(float(concurrence(rotated)), abs=1e-10)
