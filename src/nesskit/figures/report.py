@@ -101,7 +101,7 @@ class ExtraSection:
 
 #: The optional sections :func:`reproduce` knows; flip ``enabled`` to include one.
 EXTRA_SECTIONS: tuple[ExtraSection, ...] = (
-    ExtraSection("Interacting chains", "nesskit.figures.xxz:xxz_section", enabled=False),
+    ExtraSection("Interacting chains", "nesskit.figures.xxz:xxz_section", enabled=True),
 )
 
 
