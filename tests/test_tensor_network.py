@@ -194,3 +194,19 @@ def test_front_door_reaches_the_method():
     res = nk.solve(model, "tensor-network", dt=0.1)
     assert res.method == "tensor-network"
     np.testing.assert_allclose(res.current, closed_form.current(4, 1, 1, 1, 0, 0.1), atol=1e-6)
+
+
+def test_xxz_extreme_driving_equals_matrix_product():
+    """Δ = 0.5, γ = 0, c = d = 1, Γ = 1, n = 5: the matrix-product solution of SPEC §8.1 (an independent method)."""
+    from nesskit.solvers import matrix_product
+
+    model = Model(5, coupling=1.0, c=1.0, d=1.0, delta=0.5)
+    ref = matrix_product.MatrixProduct().solve(model)
+    res = TensorNetwork(dt=0.05, start="closed-form").solve(model)
+    np.testing.assert_allclose(res.magnetization, ref.magnetization, atol=1e-7)
+    np.testing.assert_allclose(res.current, ref.current, atol=1e-7)
+    for i, j in [(1, 2), (2, 3), (1, 4)]:
+        np.testing.assert_allclose(res.pair(i, j), ref.pair(i, j), atol=1e-7)
+    quick = TensorNetwork(dt=0.1, trotter_check="none", tol=1e-6).solve(model)  # auto: matrix-product start
+    assert "matrix-product" in quick.diagnostics.notes
+    np.testing.assert_allclose(quick.current, ref.current, atol=1e-5)

@@ -352,7 +352,8 @@ def correlated_state(z: Sequence[float] | np.ndarray, current: Sequence[float] |
     return out
 
 
-def stretch(z_short: Sequence[float] | np.ndarray, current_short: float, n: int, scale: float = 1.0) -> list[np.ndarray]:
+def stretch(z_short: Sequence[float] | np.ndarray, current_short: float, n: int,
+            scale: float = 1.0) -> list[np.ndarray]:
     """A start for n sites from a shorter chain's solution: its profile stretched, its current rescaled.
 
     The magnetization ⟨σᶻ_j⟩ of the short chain is interpolated linearly on the relative position
@@ -421,7 +422,7 @@ class _Propagator:
 TROTTER_CHECKS = ("auto", "relax", "step", "none")
 #: ``trotter_check="auto"`` relaxes again at dt/2 up to this n.
 RELAX_CHECK_MAX_SITES = 16
-STARTS = ("auto", "closed-form", "product", "infinite-temperature", "stretch")
+STARTS = ("auto", "closed-form", "matrix-product", "product", "infinite-temperature", "stretch")
 
 #: Chains at least this long start (``start="auto"``) from the stretched solution of a chain half as long when
 #: the model is not the XX chain (whose closed form gives the profile and current directly).
@@ -445,6 +446,19 @@ def _closed_form_start(model: Model, correlated: bool) -> list[np.ndarray]:
     t = float(np.asarray(closed_form.current(*args)))
     hop = model.hopping
     return correlated_state(z, t * float(np.mean(hop)) / hop)
+
+
+def _matrix_product_start(model: Model) -> list[np.ndarray] | None:
+    """Profile and current of the exact γ = 0 matrix-product NESS (SPEC §8.1), if it applies without dephasing."""
+    try:
+        from . import matrix_product
+    except ImportError:  # pragma: no cover - method not installed
+        return None
+    bare = model.replace(dephasing=0.0)
+    if matrix_product.why_not(bare) is not None:
+        return None
+    ref = matrix_product.MatrixProduct(residual_max_n=0).solve(bare)
+    return correlated_state(ref.magnetization, ref.current)
 
 
 def _xx_current(model: Model, n: int) -> float:
@@ -592,11 +606,24 @@ def solve(
         kind = start
         if kind == "auto":
             kind = "closed-form"
+            if model.delta != 0 and abs(abs(model.mu) - 2) < 1e-12 and model.mu_bar == 0:
+                tensors = _matrix_product_start(model)
+                if tensors is not None:
+                    kind = "done"
+                    notes.append("start: profile and current of the γ = 0 matrix-product NESS (SPEC §8.1)")
             uniform = all(len(set(p)) <= 1 for p in (model.dephasing_profile, model.field_profile,
                                                       model.hopping_profile))
-            if n >= STRETCH_MIN_SITES and uniform and not model.is_uniform_xx:
+            if kind != "done" and n >= STRETCH_MIN_SITES and uniform and not model.is_uniform_xx:
                 kind = "stretch"
-        if kind == "stretch":
+        if kind == "matrix-product":
+            tensors = _matrix_product_start(model)
+            if tensors is None:
+                raise ParameterError("start='matrix-product' needs c = d = ±1, uniform hopping and fields "
+                                     "(SPEC §8.1 without dephasing)")
+            notes.append("start: profile and current of the γ = 0 matrix-product NESS (SPEC §8.1)")
+        elif kind == "done":
+            pass
+        elif kind == "stretch":
             short = solve(model.replace(n=max(n // 2, 4)), bond_dimension=bond_dimension, cutoff=cutoff, dt=dt,
                           trotter_order=trotter_order, tol=max(tol, 1e-6), max_time=max_time,
                           max_wall_time=max_wall_time, chunk_time=chunk_time, trotter_check="none",
@@ -616,6 +643,7 @@ def solve(
             notes.append("start: infinite temperature")
 
     # -- relaxation ---------------------------------------------------------------------------------------
+    assert tensors is not None
     if from_mps is not None:
         tensors = _weigh(tensors, pauli_weight / from_mps)
     else:
@@ -751,11 +779,13 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
         ``"step"``.
     max_error : float
         Raise :class:`~nesskit.errors.SolverError` if ``diagnostics.error`` exceeds this (default 1e-4).
-    start : {"auto", "closed-form", "product", "infinite-temperature", "stretch"}
+    start : {"auto", "closed-form", "matrix-product", "product", "infinite-temperature", "stretch"}
         The starting state when no ``guess`` is given: the XX closed form's profile and current (SPEC §4) as a
-        χ = 4 MPS, a product state with that profile, the infinite-temperature state, or the solution of a
-        chain of n/2 sites stretched (recursively). ``"auto"``: ``"stretch"`` for n ≥ 24 when the chain is not
-        the XX chain and its profiles are uniform, else ``"closed-form"``.
+        χ = 4 MPS, the profile and current of the γ = 0 matrix-product NESS (SPEC §8.1; c = d = ±1), a product
+        state with the closed-form profile, the infinite-temperature state, or the solution of a chain of n/2
+        sites stretched (recursively). ``"auto"``: ``"matrix-product"`` when it applies and Δ ≠ 0, else
+        ``"stretch"`` for n ≥ 24 when the chain is not the XX chain and its profiles are uniform, else
+        ``"closed-form"``.
     """
 
     name: ClassVar[str] = "tensor-network"
