@@ -131,7 +131,11 @@ class SectorPreconditioner:
         min_gap = np.inf
         for k in liouvillian.k_ops:
             kd = k.toarray()
-            lam, v = np.linalg.eig(kd)
+            try:
+                lam, v = np.linalg.eig(kd)
+            except np.linalg.LinAlgError as exc:
+                raise SolverError(f"the eigendecomposition of K in a sector of size {kd.shape[0]} failed ({exc}); "
+                                  "check the model for non-finite or extreme parameters") from None
             eigs.append((kd, lam, v))
             if np.all(np.isfinite(lam)):
                 gap = np.abs(-1j * (lam[:, None] - np.conj(lam)[None, :]))
@@ -308,6 +312,10 @@ def gmres_cycle(apply: Callable[[np.ndarray], np.ndarray], r: np.ndarray, basis:
         if abs(g[j + 1]) <= target or hn <= 1e-14 * beta:
             break
         np.multiply(w, 1 / hn, out=basis[j + 1])
+    diag = np.abs(np.diag(h[:k, :k]))
+    if k == 0 or not np.all(np.isfinite(h[:k + 1, :k])) or diag.min() <= 1e-300:
+        raise SolverError("GMRES broke down (the preconditioned operator maps a Krylov vector to zero or to "
+                          "non-finite values): the Liouvillian is singular, i.e. the NESS is not unique")
     coeffs = sla.solve_triangular(h[:k, :k], g[:k])
     return coeffs @ basis[:k], k
 
