@@ -10,17 +10,19 @@ Linear algebra (chosen by measurement, ``benchmarks/results_exact.md``):
 
 * ``"gmres"`` (default for n ≥ 7): split 𝓛 = 𝓛₀ + 𝓙 into the no-jump part 𝓛₀ρ = −i(Kρ − ρK†),
   K = H − i Σ_k L_k†L_k, and the jumps 𝓙ρ = Σ_k 2L_kρL_k†. The preconditioner M = 𝓛₀ + 𝓙_dir inverts the
-  no-jump part exactly per sector (K is complex symmetric: eigenvectors normalised to VᵀV = 𝟙, V⁻¹ = Vᵀ; the
-  complex Schur form where the *measured* accuracy of that route is not good enough) and includes the bath jumps
+  no-jump part exactly per sector (K = VΛV⁻¹ with V⁻¹ = Vᵀ after vᵀv = 1 — K is complex symmetric — or V⁻¹ by
+  LU, whichever is *measured* more accurate; the complex Schur form where neither is good enough; see
+  :mod:`nesskit.solvers._exact_krylov`) and includes the bath jumps
   of one direction exactly by block substitution over the sectors. Right-preconditioned GMRES on the
   trace-normalised system 𝓛ρ + x₀ Tr ρ = x₀ (x₀ = 𝟙/2ⁿ) runs in short cycles, each restarted from the *true*
   residual (iterative refinement), so the preconditioner's roundoff never sets the accuracy floor; the solve
   stops on the true ‖𝓛ρ‖ ≤ tol. Measured on the grid n = 8, Δ ∈ [−1.5, 1.5], c = d ∈ [0, 1],
-  Γ ∈ [0.5, 2], γ ∈ {0, 0.05} (168 points): median 37, at most 113 iterations for ‖𝓛ρ‖ ≤ 1e-12 (the earlier
+  Γ ∈ [0.5, 2], γ ∈ {0, 0.05} (168 points): median 35, at most 112 iterations for ‖𝓛ρ‖ ≤ 1e-12 (the earlier
   solver stagnated at ~2e-12 for 0 < |Δ| ≲ 0.65 near c = d = 1 and ran 1049 iterations).
   Limitation, the Zeno regime Γ ≫ 1 with both bath directions at each end (|c|, |d| < 1): the bath jumps left to
   GMRES are frequent and the count grows (n = 8, μ = 1, γ = 0: 101 iterations at Γ = 2, 420 at Γ = 5, and at
-  Γ = 10 ~900 with ``restart=150``; with restart 60 it stalls near 1e-9). At c = d = ±1 (one jump per end, the
+  Γ = 10 ~1000 with ``restart=150``; with restart 60 it stalls near 1e-9; the previous solver: 4800 (stagnating),
+  904 and 3600). At c = d = ±1 (one jump per end, the
   lowering one included exactly) it stays ≤ ~30 up to Γ = 50. For n ≤ 7, ``"auto"`` falls back to LU.
 * ``"lu"`` (default for n ≤ 6): the sparse sector Liouvillian with one redundant row replaced by Tr ρ = 1,
   factorised by SuperLU, plus refinement with the same factors. The factors grow like C(2n, n)^2.1
