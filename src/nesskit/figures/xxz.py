@@ -104,7 +104,7 @@ def size_data(sizes: np.ndarray | None = None, deltas: tuple[float, ...] = SIZE_
     chain_mag = np.zeros((len(chain_deltas), chain_n))
     for k, delta in enumerate(chain_deltas):
         r = mp.solve(Model(chain_n, coupling=coupling, c=SIGN, d=SIGN, delta=delta))
-        meas = _measures(np.stack([r.pair(j, j + 1) for j in bonds]))
+        meas = _measures(np.stack([r.pair(int(j), int(j) + 1) for j in bonds]))
         chain_lam[k] = meas["lambda_min"]
         chain_conc[k] = meas["concurrence"]
         chain_mag[k] = r.magnetization
