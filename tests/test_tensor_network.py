@@ -90,6 +90,16 @@ def test_start_states_have_the_requested_correlations():
     assert src.correlations(1, 3)[1, 2] == pytest.approx(0.0)
 
 
+def test_stretched_start_interpolates_the_short_profile():
+    """A 3-site profile stretched to 5 sites: ends kept, midpoints interpolated, current rescaled."""
+    src = MPSPairSource.from_tensors(tn.stretch([-0.4, 0.0, 0.4], 0.1, 5, scale=0.5))
+    z = [src.correlations(1, 2)[3, 0]] + [src.correlations(j - 1, j)[0, 3] for j in range(2, 6)]
+    np.testing.assert_allclose(z, [-0.4, -0.2, 0.0, 0.2, 0.4], atol=1e-14)
+    assert -src.correlations(2, 3)[1, 2] == pytest.approx(0.05)
+    with pytest.raises(ParameterError):
+        tn.stretch([0.1, 0.2, 0.3], 0.1, 3)
+
+
 @pytest.fixture(scope="module")
 def xxz_case() -> tuple[Model, object, object]:
     model = Model(5, coupling_left=1.0, coupling_right=0.8, c=0.3, d=-0.6, dephasing=0.05, delta=1.5)
