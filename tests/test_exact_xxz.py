@@ -201,3 +201,24 @@ def test_result_gives_pairs_through_its_states() -> None:
     checks = ness.diagnostics.checks
     assert checks["memory_estimate"] > 0 and checks["threads"] >= 1
     assert ness.diagnostics.error is not None and ness.diagnostics.error >= ness.diagnostics.residual
+
+
+# -- against the XXZ matrix-product solution (SPEC §8.1, c = d = ±1, another engineer's independent code) ---------
+
+
+@pytest.mark.parametrize(("n", "cd", "delta", "gl", "gr"), [(8, 1.0, 0.5, 1.0, 1.0), (8, -1.0, 1.5, 0.7, 1.6),
+                                                            (9, 1.0, -0.8, 1.3, 0.6)])
+def test_extreme_driving_matches_the_matrix_product_solution(n: int, cd: float, delta: float, gl: float,
+                                                             gr: float) -> None:
+    pytest.importorskip("nesskit.solvers.matrix_product")
+    import nesskit
+
+    model = Model(n, coupling_left=gl, coupling_right=gr, c=cd, d=cd, delta=delta)
+    ours = exact.solve(model, linear_solver="gmres", threads=1)
+    assert ours.diagnostics.iterations <= 150 and ours.diagnostics.residual <= 1e-12
+    mpa = nesskit.solve(model, method="matrix-product")
+    np.testing.assert_allclose(ours.magnetization, mpa.magnetization, atol=1e-10)
+    np.testing.assert_allclose(ours.current, mpa.current, atol=1e-10)
+    np.testing.assert_allclose(ours.zz, mpa.zz, atol=1e-10)
+    for i, j in ((1, 2), (2, 5), (n // 2, n // 2 + 1), (1, n)):
+        np.testing.assert_allclose(ours.pair(i, j), mpa.pair(i, j), atol=1e-10)
