@@ -11,6 +11,9 @@ Usage::
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_exact_grid.py --zeno     # Γ = 0.1 … 50 at n = 8
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_exact_grid.py --warm --n 10  # warm starts, 1-D sweeps
 
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_exact_grid.py --timing 10 --threads-list 1,2,0
+        # wall and CPU time of single solves (0 = the default threads); --xx for the XX benchmark model
+
 ``--warm``: sweeps in γ (Δ = 0.5, c = d = 1, Γ = 1, γ = 0 … 0.1) and in Δ (γ = 0, Δ = 0.3 … 0.8), each point
 solved cold and warm-started from the previous point's NESS (``guess=``); iterations and time of both.
 
@@ -40,9 +43,14 @@ def main() -> int:
     parser.add_argument("--tol", type=float, default=1e-12)
     parser.add_argument("--maxiter", type=int, default=20, help="solver's maxiter (GMRES cycles)")
     parser.add_argument("--warm", action="store_true", help="warm-start sweeps in γ and Δ instead of the grid")
+    parser.add_argument("--timing", type=int, default=0, help="time single solves at this n instead of the grid")
+    parser.add_argument("--threads-list", type=str, default="1", help="with --timing: threads per solve (0: default)")
+    parser.add_argument("--xx", action="store_true", help="with --timing: the XX model (γ = 0.1, μ = 1)")
     args = parser.parse_args()
     if args.warm:
         return warm_sweeps(args.n, args.threads)
+    if args.timing:
+        return timing(args.timing, [int(x) for x in args.threads_list.split(",")], args.xx)
 
     from nesskit.errors import SolverError
     from nesskit.model import Model
@@ -93,6 +101,28 @@ def main() -> int:
     print(f"Points over the bounds (iterations > {args.max_iterations} or ‖𝓛ρ‖ > {args.tol:g}): "
           f"{len(bad)} {bad if bad else ''}")
     return 1 if bad else 0
+
+
+def timing(n: int, threads_list: list[int], xx: bool) -> int:
+    """Wall and CPU time of single solves at the XXZ point Δ = 0.5, c = d = 1, Γ = 1 (or the XX model)."""
+    from nesskit.model import Model
+    from nesskit.solvers import exact
+
+    model = (Model(n, coupling=1.0, mu=1.0, dephasing=0.1) if xx
+             else Model(n, coupling=1.0, c=1.0, d=1.0, delta=0.5))
+    print(f"# {'XX γ = 0.1, μ = 1' if xx else 'XXZ Δ = 0.5, c = d = 1'}, Γ = 1, n = {n}")
+    print("| threads | wall | CPU | iterations | ‖𝓛ρ‖ | load before |")
+    print("|---|---|---|---|---|---|")
+    for th in threads_list:
+        load = os.getloadavg()[0]
+        c0, t0 = time.process_time(), time.perf_counter()
+        ness = exact.solve(model, threads=th if th > 0 else None)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        used = ness.diagnostics.checks.get("threads")
+        label = f"default (→ {used})" if th <= 0 else str(used)
+        print(f"| {label} | {wall:.2f} s | {cpu:.2f} s | {ness.diagnostics.iterations} | "
+              f"{ness.diagnostics.residual:.1e} | {load:.1f} |", flush=True)
+    return 0
 
 
 def warm_sweeps(n: int, threads: int) -> int:
