@@ -13,14 +13,18 @@ The Lindbladian is a sum of bond generators 𝓛 = Σ_b 𝓛_b (b = 1..n−1 joi
 bond's Hamiltonian J_b(σˣσˣ + σʸσʸ) + Δσᶻσᶻ and the one-site terms (fields h_j σᶻ_j, dephasing and bath
 dissipators of Eq. 6) shared equally between the bonds that touch the site. The steady state is reached by
 real-time evolution dC/dt = 𝓛C with TEBD: the bonds split into odd and even layers, composed as a Strang
-(2nd-order) step or a 5-stage Suzuki (4th-order) step; each layer is applied in one sweep of the mixed-canonical
-MPS, so that every truncation is optimal in the 2-norm of C.
+(2nd-order) step or the 6-stage 4th-order step of Blanes & Moan; each layer is applied in one sweep of the
+mixed-canonical MPS, so that every truncation is optimal in the 2-norm of C.
 
-Why numpy and not quimb or TeNPy (measured, see ``benchmarks/results_tensor_network.md``): the Lindblad time
-evolution needs non-unitary gates in mixed-canonical sweeps, real arithmetic and a per-chunk convergence test;
-in the Pauli basis ρ is real, which makes every SVD ~3× cheaper than the complex one a U(1)-blocked
-|s⟩⟨s′| basis would need, about what the blocks would save; both libraries would add a dependency (quimb pulls
-numba, whose import and JIT cost seconds per worker) without removing code.
+Why numpy and not quimb or TeNPy (see ``benchmarks/results_tensor_network.md``): the Lindblad time evolution
+needs non-unitary gates in mixed-canonical sweeps, real arithmetic and a per-chunk convergence test, ~150 lines
+here; neither library has a Lindblad steady-state driver. In the Pauli basis ρ is real, which makes every SVD ~2×
+cheaper (measured) than the complex one of a |s⟩⟨s′| basis; U(1) blocks (TeNPy's charges) would save more at
+large χ and are not done yet. No dependency beyond numpy and scipy.
+
+Accuracy is checked against the exact solver, the matrix-product solution and the closed forms at n ≤ 6 (tests);
+the cost per unit evolution time is ~60(n − 1) SVDs of 4χ × 4χ matrices, which puts n ≳ 20 at χ = 64 in the
+range of tens of minutes on two cores (measured, see the results page).
 """
 
 from __future__ import annotations
@@ -689,7 +693,9 @@ def solve(
         raise SolverError(
             f"tensor network did not relax to the steady state within {why} (evolved t = "
             f"{sum(ph.time for ph in phases):g}; last change per unit time {last.rate:.2e}, tol = {tol:.1e}); "
-            "raise max_time (the relaxation time grows like n² for diffusive chains), start from a nearby "
+            + (f"the bond dimension is saturated (χ = {chi_used}) and the truncation noise keeps the state "
+               "moving: raise bond_dimension first; else " if chi_used >= bond_dimension else "")
+            + "raise max_time (the relaxation time grows like n² for diffusive chains), start from a nearby "
             "solution (guess=...), or loosen tol")
     if error > max_error:
         hint = (f"raise bond_dimension (now {bond_dimension}, used {chi_used})" if chi_used >= bond_dimension
