@@ -111,6 +111,7 @@ nitpick_ignore = [] if os.environ.get("NESSKIT_DOCS_STRICT") else [
     ("py:func", "nesskit.solve.solve"),                               # nesskit.solvers: is nesskit.methods.solve
     ("py:mod", "nesskit.solvers._sector"),                            # nesskit.solvers.exact (private)
     ("py:class", "nesskit.solvers._exact_krylov.HermitianPacking"),   # nesskit.solvers.exact (private)
+    ("py:mod", "nesskit.solvers._exact_krylov"),                      # nesskit.solvers.exact (private)
     ("py:data", "MEMORY_PER_UNKNOWN"),                                # nesskit.solvers.exact (no #: comment)
     ("py:mod", "nesskit.solvers._jordan_wigner"),                     # free_fermion, hierarchy (private)
     ("py:func", "nesskit.solvers._jordan_wigner.string_coherence"),   # nesskit.solvers.free_fermion (private)
