@@ -3,8 +3,6 @@ solver (n ≤ 7, when installed), the printed Eq. 13–15/20 formulas, and the f
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -126,19 +124,14 @@ def test_broadcasting_shapes_and_values() -> None:
     np.testing.assert_allclose(ent["lambda_min"], entanglement_measures(rdm)["lambda_min"], atol=1e-12)
 
 
-def test_far_pairs_and_huge_chains_are_finite_and_fast() -> None:
+def test_far_pairs_and_huge_chains_are_finite() -> None:
     n = 10**6
     z_i, z_j, zz, pm = cf.pair_correlations(1, n, n, np.array([0.01, 1.0, 100.0]), 1.0, 2.0, 0.0, 1e-3)
     for arr in (z_i, z_j, zz, pm):
         assert np.all(np.isfinite(arr))
     assert np.all(pm == 0)  # underflow, never NaN
     model = nk.Model(n, coupling=1.3, mu=1.0, dephasing=0.1)
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        ness = cf.solve(model)
-        times.append(time.perf_counter() - start)
-    assert np.median(times) < 1.0
+    ness = cf.solve(model)  # its speed is measured in benchmarks/bench_scaling.py, not asserted here
     assert ness.diagnostics.residual is None and "not evaluated" in ness.diagnostics.notes
     assert ness.pair(n // 2, n // 2 + 1).shape == (4, 4)
     assert np.isfinite(ness.magnetization).all() and ness.current.shape == (n - 1,)
