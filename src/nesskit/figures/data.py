@@ -25,7 +25,7 @@ import numpy as np
 from .. import analysis
 from ..entanglement import entanglement_threshold
 from ..errors import ParameterError
-from ..model import Model, mu_from_cd
+from ..model import Model, driving_valid_cd, mu_from_cd
 
 #: Grid sizes for ``nesskit reproduce`` (full) and ``nesskit reproduce --quick`` (coarse, seconds).
 RESOLUTION: dict[str, dict[str, dict[str, Any]]] = {
@@ -146,8 +146,8 @@ def _edge_curves(c_min: float, edge: Callable[[np.ndarray], np.ndarray], n: int,
                 "c_left": empty, "d_left": empty, "u_left": empty, "mu_bar_left": empty}
     c = np.linspace(c_min, 1.0, samples)
     d = np.asarray(edge(c), dtype=float)
-    keep = np.isfinite(d) & (d >= -1 - 1e-12) & (d <= 1 + 1e-12)
-    c, d = c[keep], np.clip(d[keep], -1, 1)
+    keep = np.isfinite(d) & driving_valid_cd(c, np.where(np.isfinite(d), d, 2.0))  # Eq. 10, the one check
+    c, d = c[keep], np.clip(d[keep], -1, 1)  # only rounding inside RHOMBUS_TOLERANCE is clipped
     cl, dl = regions.spin_flip(c, d)
     u, mb = _u_mu_bar(n, coupling, c, d)
     ul, mbl = _u_mu_bar(n, coupling, cl, dl)
