@@ -1,10 +1,12 @@
-"""The one eigenbasis inverse of the Lyapunov map X ↦ AX + XA^H for a complex symmetric A (Aᵀ = A).
+"""The one eigenbasis inverse of the Lyapunov/Sylvester map X ↦ AX + XA^H.
 
-A = V Λ V⁻¹ with the eigenvectors normalised so that VᵀV = 1 (bilinear, no conjugation), hence V⁻¹ = Vᵀ. Then
-AX + XA^H = S is solved by X = V [(Vᵀ S V̄) ⊘ (λ_a + λ̄_b)] V^H: two pairs of matrix products, no factorisation.
-Used by the free-fermion Lyapunov equation (γ = 0), the 2-point hierarchy with dephasing and the preconditioner
-of the 4-point hierarchy (the drift matrices of the XX chain are complex symmetric: i·(real symmetric hopping)
-minus a real diagonal).
+With A = V Λ V⁻¹, AX + XA^H = S is solved by X = V [(V⁻¹ S V⁻ᴴ) ⊘ (λ_a + λ̄_b)] V^H: two pairs of matrix
+products, no factorisation (:func:`eigenbasis_solve`). For a complex symmetric A (Aᵀ = A) the eigenvectors can be
+normalised so that VᵀV = 1 (bilinear, no conjugation), hence V⁻¹ = Vᵀ (:class:`EigenLyapunov`). Used by the
+free-fermion Lyapunov equation (γ = 0), the 2-point hierarchy with dephasing, the preconditioner of the 4-point
+hierarchy (the drift matrices of the XX chain are complex symmetric: i·(real symmetric hopping) minus a real
+diagonal) and the exact solver's no-jump inverse −i(KZ − ZK†) − sZ = X (A = −iK − s/2, with V⁻¹ either Vᵀ or
+from LU, whichever is measured more accurate).
 """
 
 from __future__ import annotations
@@ -23,6 +25,15 @@ def bilinear_normalise(vec: np.ndarray, limit: float = SELF_ORTHOGONAL) -> np.nd
     if np.any(np.abs(norms) < limit):
         raise np.linalg.LinAlgError("nearly self-orthogonal eigenvector (exceptional point)")
     return vec / norms
+
+
+def eigenbasis_solve(vec: np.ndarray, vinv: np.ndarray, inv_denominator: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """X = V [(V⁻¹ S V⁻ᴴ) ∘ D⁻¹] V^H, the solution of AX + XA^H = S for A = VΛV⁻¹ and D_ab = λ_a + λ̄_b."""
+    y = vinv @ source
+    y = y @ vinv.conj().T
+    y *= inv_denominator
+    y = vec @ y
+    return y @ vec.conj().T
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,8 +74,8 @@ class EigenLyapunov:
         return (self.vec @ core) @ self.vec.conj().T
 
     def solve(self, source: np.ndarray) -> np.ndarray:
-        """X with AX + XA^H = S."""
-        return self.from_eigenbasis(self.core(self.to_eigenbasis(source)))
+        """X with AX + XA^H = S (:func:`eigenbasis_solve` with V⁻¹ = Vᵀ)."""
+        return eigenbasis_solve(self.vec, self.vec.T, 1.0 / self.denominator, source)
 
     def solve_diagonal(self, diagonal: np.ndarray) -> np.ndarray:
         """The eigenbasis core Y for a diagonal source S = Diag(s): Y = (Vᵀ diag(s) V̄) ⊘ (λ_a + λ̄_b)."""

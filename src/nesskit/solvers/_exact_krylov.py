@@ -39,6 +39,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 
 from ..errors import SolverError
+from ._eigen_lyapunov import eigenbasis_solve
 from ._sector import SectorLiouvillian
 
 #: A sector whose measured relative error of 𝓛₀⁻¹ (best eigenvector route) exceeds this uses the Schur route.
@@ -221,12 +222,8 @@ class SectorPreconditioner:
         """(𝓛₀,ₘ − s)⁻¹ x for one Hermitian block x (result Hermitian up to roundoff)."""
         kind, data = entry
         if kind.startswith("eig"):
-            v, vinv, inv_gap = data
-            y = vinv @ x
-            y = y @ vinv.conj().T
-            y *= inv_gap
-            y = v @ y
-            return y @ v.conj().T
+            v, vinv, inv_gap = data  # −i(KZ − ZK†) − sZ = X is AZ + ZA^H = X with A = −iK − s/2
+            return eigenbasis_solve(v, vinv, inv_gap, x)
         q, rs = data
         # −i(RZ − ZR†) − sZ = Q†XQ  ⇔  (R − is/2)Z − Z(R − is/2)† = i Q†XQ
         rhs = 1j * (q.conj().T @ x @ q)
