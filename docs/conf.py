@@ -95,30 +95,9 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(numpy|np|scipy|xarray|xr|dask|distributed|matplotlib|qutip|click|rich|h5py|pathlib|os)(\..*)?"),
     (r"py:.*", r"(collections\.abc|typing|abc|dataclasses|enum)\..*"),
 ]
-#: Docstring references that do not resolve yet, each reported to the authors of the module (to be removed one by
-#: one as the docstrings are fixed): private modules and functions, constants without a ``#:`` comment, a
-#: placeholder name, the CLI (which has its own page instead of API pages) and targets that moved.
-#: ``NESSKIT_DOCS_STRICT=1 sphinx-build ...`` drops this list, to see what is still open.
-nitpick_ignore = [] if os.environ.get("NESSKIT_DOCS_STRICT") else [
-    ("py:func", "_fast_lane"),                                        # nesskit.analysis (private)
-    ("py:meth", "__call__"),                                          # nesskit.analysis.Evaluator (not documented)
-    ("py:data", "EDGE_POINTS"),                                       # nesskit.analysis (no #: comment)
-    ("py:data", "SQUARE_POINTS"),                                     # nesskit.analysis (no #: comment)
-    ("py:func", "reproduce"),                                         # nesskit.figures: is figures.report.reproduce
-    ("py:func", "nesskit.figures.data.figNN_data"),                   # nesskit.figures.plots (a placeholder)
-    ("py:class", "Model"),                                            # nesskit.operators (imported for typing only)
-    ("py:meth", "Model.jump_operators"),                              # nesskit.operators
-    ("py:func", "nesskit.solve.solve"),                               # nesskit.solvers: is nesskit.methods.solve
-    ("py:mod", "nesskit.solvers._sector"),                            # nesskit.solvers.exact (private)
-    ("py:class", "nesskit.solvers._exact_krylov.HermitianPacking"),   # nesskit.solvers.exact (private)
-    ("py:mod", "nesskit.solvers._exact_krylov"),                      # nesskit.solvers.exact (private)
-    ("py:data", "MEMORY_PER_UNKNOWN"),                                # nesskit.solvers.exact (no #: comment)
-    ("py:mod", "nesskit.solvers._jordan_wigner"),                     # free_fermion, hierarchy (private)
-    ("py:func", "nesskit.solvers._jordan_wigner.string_coherence"),   # nesskit.solvers.free_fermion (private)
-    ("py:data", "GRID_CHUNK_ENTRIES"),                                # nesskit.solvers.matrix_product (no #:)
-    ("py:attr", "shape"),                                             # nesskit.sweeps.plan.SweepPlan (no docstring)
-    ("py:mod", "nesskit.cli.sweep"),                                  # nesskit.sweeps.axes (CLI: see cli.md)
-]
+#: Docstring references that do not resolve: none left (every reference in the docstrings resolves; add an entry
+#: here, with the module it comes from, only for a reference that cannot be fixed at its source).
+nitpick_ignore: list[tuple[str, str]] = []
 
 # -- the API reference, generated from the installed package --------------------------------------------------
 #: Order of the reference: the pipeline (model → method → NESS → pair → entanglement → sweeps → analysis →

@@ -8,7 +8,7 @@ Two kinds of input, one entanglement policy (:func:`nesskit.entanglement.entangl
   When the method is ``"auto"`` or ``"closed-form"`` and :class:`~nesskit.methods.ClosedForm` applies to the
   model, a whole grid of parameters is evaluated in one vectorised call of the closed forms (SPEC §3–§4): the
   *fast lane* of the same function, not a second road. For analysis, regions, critical values and figures this
-  module is the one place that calls a solver module (:func:`_fast_lane`); the sweeps have their own lane
+  module is the one place that calls a solver module (its private ``_fast_lane``); the sweeps have their own lane
   (:mod:`nesskit.sweeps.lanes`), used here through :meth:`LambdaMin.map`.
   On it: :func:`edge_c_min` (start of the entangled interval on the edge d = 1; Eqs. 16, 22, Fig. 11),
   :func:`lower_edge` (Eqs. 17, 21), :func:`square_minimum`, :func:`entangled_somewhere`,
@@ -119,14 +119,15 @@ def _fast_lane(model: Model, sites: Sequence[tuple[int, int]], params: Mapping[s
 class Evaluator:
     """Pair entanglement (and optionally magnetization and ⟨σᶻσᶻ⟩) of ``model`` on a grid of parameters.
 
-    The grid is the broadcast of the keyword arrays given to :meth:`__call__` (names of :data:`MODEL_PARAMETERS`).
+    The grid is the broadcast of the keyword arrays given to the call ``evaluator(**axes)``
+    (names of :data:`MODEL_PARAMETERS`).
     Per point the model is ``model.replace(**point)`` and is solved by ``method``; with the closed-form fast lane
-    (:func:`_fast_lane`) the whole grid is one vectorised call. Results of single points are cached.
+    (``_fast_lane``) the whole grid is one vectorised call. Results of single points are cached.
 
     Parameters
     ----------
     model : Model
-        The chain; parameters not given to :meth:`__call__` are the model's.
+        The chain; parameters not given to the call are the model's.
     pairs : pair spec or list of them
         ``"boundary"``, ``"bulk"``/``"central"``, ``"last"`` or 1-based (i, j) (:func:`nesskit.pairs.pair_sites`).
     method : str or Method
@@ -369,7 +370,7 @@ def edge_c_min(f: LambdaMin, d: float = 1.0, points: int | None = None, xtol: fl
 
     The paper's c_min (Eq. 16 boundary pair, Eq. 22 bulk pair, Fig. 11 with dephasing): the right tongue/pocket
     touches the edge d = 1 from c_min to the corner c = 1. The edge is scanned on ``points`` values of c (default
-    :data:`EDGE_POINTS`) and the first entangled point's crossing refined by Brent's method on the policy's margin.
+    ``EDGE_POINTS``) and the first entangled point's crossing refined by Brent's method on the policy's margin.
     0 if c = 0 is already entangled; NaN if no point of the edge is.
     """
     points = int(_default(EDGE_POINTS, f, points))
@@ -419,7 +420,7 @@ def square_minimum(f: LambdaMin, points: int | None = None, refine: bool = True,
                    start: tuple[float, float] | None = None, early: bool = False, **params: Any) -> dict[str, Any]:
     """The minimum of λ_min over the c–d square [−1, 1]² at fixed other parameters, and where it is.
 
-    A grid of ``points`` × ``points`` (corners included; default :data:`SQUARE_POINTS`; 0: no grid), plus ``start``
+    A grid of ``points`` × ``points`` (corners included; default ``SQUARE_POINTS``; 0: no grid), plus ``start``
     if given, then a bounded quasi-Newton search (L-BFGS-B, finite differences) from the best of them. With
     ``early=True`` the search stops at the first grid point that is entangled (enough to answer "entangled
     somewhere?").

@@ -50,7 +50,7 @@ def site_operator(op: np.ndarray, site: int, n: int) -> sp.csr_matrix:
 
 
 def hamiltonian(model: Model) -> sp.csr_matrix:
-    """The sparse 2ⁿ×2ⁿ Hamiltonian of the model (Eq. 1, with Δ, fields and hopping; see :class:`Model`)."""
+    """The sparse 2ⁿ×2ⁿ Hamiltonian of the model (Eq. 1, with Δ, fields, hopping; :class:`~nesskit.model.Model`)."""
     n = model.n
     x = [site_operator(SIGMA_X, j, n) for j in range(1, n + 1)]
     y = [site_operator(SIGMA_Y, j, n) for j in range(1, n + 1)]
@@ -67,5 +67,5 @@ def hamiltonian(model: Model) -> sp.csr_matrix:
 
 
 def jump_operators_full(model: Model, convention: Convention = "paper") -> list[sp.csr_matrix]:
-    """The Lindblad operators of :meth:`Model.jump_operators` embedded in the full 2ⁿ space (sparse)."""
+    """The Lindblad operators of :meth:`~nesskit.model.Model.jump_operators` embedded in the full 2ⁿ space (sparse)."""
     return [site_operator(op.matrix, op.site, model.n) for op in model.jump_operators(convention)]

@@ -6,7 +6,8 @@ Three layers, one job each:
   calling nesskit's library functions (closed forms, regions, critical values, thermal state);
 * :mod:`nesskit.figures.plots` — ``fig01(...)`` … ``fig12(...)``: plotting only, each returns a matplotlib
   :class:`~matplotlib.figure.Figure` (Agg canvas, no pyplot state), the paper's parameters as defaults;
-* :mod:`nesskit.figures.report` — ``numbers.md``/``numbers.json`` and ``index.html``, and :func:`reproduce`,
+* :mod:`nesskit.figures.report` — ``numbers.md``/``numbers.json`` and ``index.html``, and
+  :func:`~nesskit.figures.report.reproduce`,
   which writes everything into one folder (what ``nesskit reproduce`` runs).
 
 >>> from nesskit.figures import plots

@@ -2,7 +2,7 @@
 
 Each ``figNN(data=None, **params)`` draws one figure and returns a :class:`matplotlib.figure.Figure` on an Agg
 canvas (no pyplot state, safe in scripts and servers). Without ``data`` it computes it with
-:func:`nesskit.figures.data.figNN_data` and ``params`` (the paper's values are the defaults), so
+``nesskit.figures.data.figNN_data`` and ``params`` (the paper's values are the defaults), so
 ``fig04(coupling=1.5)`` redraws Fig. 4 for Γ = 1.5. No physics lives here: entangled regions are λ_min < 0 of
 the NESS as computed by the library (the data's ``margin`` = λ_min + threshold, negative ⇔ entangled by the policy),
 and the paper's boundary formulas come in the data as curves to overlay. Fig. 12 draws the claims of Sec. III D.

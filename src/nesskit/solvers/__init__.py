@@ -1,4 +1,4 @@
 """Solvers: one module per method, each with ``applicable(model, pairs)`` and ``solve(model, **options)``.
 
-See :func:`nesskit.solve.solve` for the front door.
+See :func:`nesskit.methods.solve` for the front door.
 """

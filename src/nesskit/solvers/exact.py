@@ -2,9 +2,10 @@
 
 Handles everything a :class:`~nesskit.model.Model` describes (XXZ Δ, site fields h_j, hopping J_j, site
 dephasing γ_j, Γ_L ≠ Γ_R). The NESS commutes with M = Σ_j σᶻ_j, so only the C(2n, n) entries ρ_ab with
-M(a) = M(b) are unknown (:mod:`nesskit.solvers._sector`): 12 870 at n = 8, 184 756 at n = 10, 2.7 M at n = 12,
+M(a) = M(b) are unknown (private module ``nesskit.solvers._sector``):
+12 870 at n = 8, 184 756 at n = 10, 2.7 M at n = 12,
 10.4 M at n = 13. The NESS is Hermitian, so they are stored as C(2n, n) *real* numbers
-(:class:`~nesskit.solvers._exact_krylov.HermitianPacking`).
+(``HermitianPacking`` in ``nesskit.solvers._exact_krylov``).
 
 Linear algebra (chosen by measurement, ``benchmarks/results_exact.md``):
 
@@ -12,7 +13,7 @@ Linear algebra (chosen by measurement, ``benchmarks/results_exact.md``):
   K = H − i Σ_k L_k†L_k, and the jumps 𝓙ρ = Σ_k 2L_kρL_k†. The preconditioner M = 𝓛₀ + 𝓙_dir inverts the
   no-jump part exactly per sector (K = VΛV⁻¹ with V⁻¹ = Vᵀ after vᵀv = 1 — K is complex symmetric — or V⁻¹ by
   LU, whichever is *measured* more accurate; the complex Schur form where neither is good enough; see
-  :mod:`nesskit.solvers._exact_krylov`) and includes the bath jumps
+  ``nesskit.solvers._exact_krylov``) and includes the bath jumps
   of one direction exactly by block substitution over the sectors. Right-preconditioned GMRES on the
   trace-normalised system 𝓛ρ + x₀ Tr ρ = x₀ (x₀ = 𝟙/2ⁿ) runs in short cycles, each restarted from the *true*
   residual (iterative refinement), so the preconditioner's roundoff never sets the accuracy floor; the solve
@@ -129,7 +130,7 @@ def estimate_memory(n: int, *, restart: int = 60, linear_solver: str = "auto") -
     """Estimated peak memory (bytes) of :func:`solve` for a chain of n sites (``inf`` if it overflows a float).
 
     GMRES: the real Krylov basis (restart + 1 vectors of C(2n, n) doubles), the work vectors and the
-    preconditioner's eigenvector matrices (:data:`MEMORY_PER_UNKNOWN` bytes per unknown). LU: SuperLU's
+    preconditioner's eigenvector matrices (``MEMORY_PER_UNKNOWN`` bytes per unknown). LU: SuperLU's
     factors (fill measured at n ≤ 7 and extrapolated).
     """
     lg = _log10_memory(n, restart, linear_solver)

@@ -3,14 +3,14 @@
 With γ_j = 0 and Δ = 0 the Lindbladian is quadratic in the Jordan–Wigner fermions c_j = Π_{l<j}(−σᶻ_l)σ⁻_j with
 linear jump operators, so the NESS is Gaussian and fixed by C_jk = ⟨c†_j c_k⟩, the solution of the Lyapunov
 equation (SPEC §4 at γ = 0; derivation and the right bath's Jordan–Wigner string in
-:mod:`nesskit.solvers._jordan_wigner`)::
+the private module ``nesskit.solvers._jordan_wigner``)::
 
     A C + C A^H + G = 0,   A = i𝗁 − B,
 
 𝗁_{j,j+1} = 2J_j, 𝗁_jj = 2h_j, B = diag(2Γ_L, 0, …, 0, 2Γ_R), G = diag(2Γ_L(1 − μ/2 + μ̄), 0, …, 2Γ_R(1 + μ/2 + μ̄)).
 Every observable then follows from C: ⟨σᶻ_j⟩ = 2C_jj − 1, t_j = 2 Im C_{j,j+1}, ⟨σᶻ_iσᶻ_j⟩ = z_iz_j − 4|C_ij|²
 (Wick), and ⟨σ⁺_iσ⁻_j⟩ for any pair as a determinant (Jordan–Wigner string, see
-:func:`~nesskit.solvers._jordan_wigner.string_coherence`). Cost O(n³) (one eigendecomposition of A and a few
+``string_coherence`` of ``nesskit.solvers._jordan_wigner``). Cost O(n³) (one eigendecomposition of A and a few
 matrix products), memory O(n²).
 
 Algorithm: A is complex symmetric, so its eigenvectors can be normalised to VᵀV = 1 and V⁻¹ = Vᵀ; then
@@ -284,7 +284,7 @@ class GaussianPairs:
     """Two-spin states of a Gaussian (free-fermion) state from its correlation matrix C_jk = ⟨c†_j c_k⟩.
 
     ρ_ij (any i < j) from z_i, z_j, ⟨σᶻ_iσᶻ_j⟩ (Wick) and ⟨σ⁺_iσ⁻_j⟩ (the Jordan–Wigner string determinant,
-    :func:`nesskit.solvers._jordan_wigner.string_coherence`). Holds only the array: picklable.
+    ``nesskit.solvers._jordan_wigner.string_coherence``). Holds only the array: picklable.
     """
 
     corr: np.ndarray

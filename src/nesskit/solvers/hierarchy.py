@@ -3,7 +3,7 @@
 Dephasing (L = √(γ_j/2) σᶻ_j) is not quadratic in the Jordan–Wigner fermions, but it maps a fermion monomial to
 itself times −2Σ γ_s over the sites s that occur an odd number of times in it, so the equations for the k-point
 functions close at every k (the baths only couple k-point to (k−1)-point functions). Conventions and the
-treatment of the right bath's Jordan–Wigner string: :mod:`nesskit.solvers._jordan_wigner`.
+treatment of the right bath's Jordan–Wigner string: the private module ``nesskit.solvers._jordan_wigner``.
 
 **2-point** (magnetization, currents, every n). C_jk = ⟨c†_j c_k⟩ solves (SPEC §4 with γ → γ_j)::
 

@@ -1095,7 +1095,7 @@ def grid_pair_measures(n: int, delta: Any, coupling_left: Any, coupling_right: A
                        pairs: Iterable[tuple[int, int]], *, profile: bool = False) -> dict[str, np.ndarray]:
     """Pair states and their entanglement on a grid of (Δ, Γ_L, Γ_R) at fixed n, c = d = ``sign``, J = 1, γ = 0.
 
-    Vectorised over the parameters (chunks of at most :data:`GRID_CHUNK_ENTRIES` environment entries); the same
+    Vectorised over the parameters (chunks of at most ``GRID_CHUNK_ENTRIES`` environment entries); the same
     numbers as :func:`solve` point by point, except that the auxiliary space is never cut at roots of unity (the
     disconnected heights carry weight ~1e-32, harmless).
 

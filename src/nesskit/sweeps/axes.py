@@ -1,7 +1,7 @@
 """Sweep axes: the parameter names a sweep may vary and the validation of their values.
 
 The Python API takes arrays of numbers; the string syntax ``name=start:stop:num`` of the CLI's ``--axis`` is parsed
-by :mod:`nesskit.cli.sweep`.
+by the CLI (``nesskit.cli.sweep``).
 """
 
 from __future__ import annotations

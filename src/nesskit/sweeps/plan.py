@@ -195,7 +195,8 @@ class SweepPlan:
             yield flat, self.point(flat)
 
     def grid(self, name: str) -> Any:
-        """Parameter ``name`` as an array broadcastable to :attr:`shape`; a fixed profile stays a tuple (one value
+        """Parameter ``name`` as an array broadcastable to the grid's
+        ``shape``; a fixed profile stays a tuple (one value
         per site or bond); None if the sweep does not set it."""
         if name in self.axis_names:
             k = self.axis_names.index(name)
@@ -209,11 +210,12 @@ class SweepPlan:
         return None
 
     def invalid_reasons(self) -> np.ndarray:
-        """Object array of :attr:`shape`: "" where a point is valid, else why not (see :func:`invalid_reasons`)."""
+        """Object array of the grid's ``shape``:
+        "" where a point is valid, else why not (see :func:`invalid_reasons`)."""
         return np.broadcast_to(invalid_reasons(self.grid), self.shape)
 
     def validity(self) -> np.ndarray:
-        """Boolean grid of :attr:`shape`: True where the point is inside the model's domain."""
+        """Boolean grid of the grid's ``shape``: True where the point is inside the model's domain."""
         return self.invalid_reasons() == ""
 
     # -- identity ------------------------------------------------------------------------------------------
