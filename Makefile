@@ -43,7 +43,7 @@ $(STAMP_MIN): pyproject.toml ci/min-versions.txt
 	$(PYTHON) -m venv $(VENV_MIN)
 	echo '*' > $(VENV_MIN)/.gitignore
 	$(BIN_MIN)/python -m pip install --quiet --upgrade pip
-	$(BIN_MIN)/python -m pip install --quiet -c ci/min-versions.txt -e ".[test]"
+	$(BIN_MIN)/python -m pip install --quiet -c ci/min-versions.txt -e ".[test,docs]"
 	touch $(STAMP_MIN)
 
 test-min: $(STAMP_MIN)
