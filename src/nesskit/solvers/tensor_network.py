@@ -580,7 +580,13 @@ def solve(
     pauli_weight: float = 1.0,
     guess: Any = None,
 ) -> Any:
-    """The NESS of ``model`` as an MPS of its Pauli coefficients, by TEBD (SPEC §8.2). See :class:`TensorNetwork`."""
+    """The NESS of ``model`` as an MPS of its Pauli coefficients, by TEBD (SPEC §8.2).
+
+    The options are those of :class:`TensorNetwork`, plus ``pauli_weight`` s ∈ (0, 1] (experimental, default 1):
+    the MPS holds s^{(number of non-identity factors)} C, which changes only the norm the truncation minimises
+    (s = 0.5 lowered the truncation noise ~4× at n = 8, Δ = 1.5, χ = 32; s = 0.25 raised it). ``guess`` is any
+    NESS (a tensor-network result's MPS is reused; otherwise its profile and current, stretched if shorter).
+    """
     from ..ness import NESS, Diagnostics
 
     t_start = time.perf_counter()
