@@ -81,7 +81,7 @@ def test_method_that_cannot_give_the_pairs_is_invalid_with_reason():
                method=Auto(exclude=("tensor-network",)), execution=SERIAL)
     assert (ds.status == INVALID).all()
     reason = str(ds.reason.values[0])
-    assert "no method can solve this model and give these pairs" in reason and "4-point" in reason
+    assert "no exact method can solve this model and give these pairs" in reason and "4-point" in reason
     ds = sweep({"c": [0.5]}, d=1.0, n=34, dephasing=gammas, pairs="bulk", method=Hierarchy(four_point=False),
                execution=SERIAL)
     assert ds.status.values.tolist() == [INVALID] and "four_point=False" in str(ds.reason.values[0])

@@ -9,9 +9,9 @@ applies to a model (and the requested pairs) and why not, and it solves::
     nk.Hierarchy(four_point=True).why_not(model, [(1, 3)])   # -> the reason, or None
 
 Names (the CLI's ``--method``) are ``closed-form``, ``matrix-product``, ``free-fermion``, ``hierarchy``, ``exact``
-and ``tensor-network``; ``auto`` tries them in that order (exact methods first, fastest first, the tensor network,
-which is approximate, last). Methods built in other modules (matrix product, tensor network) are registered by a
-``"module:Class"`` string and imported only when asked for.
+and ``tensor-network``; ``auto`` tries the exact ones in that order (fastest first); the tensor network, which is
+approximate, only when asked for by name or with ``Auto(approximate=True)``. Methods built in other modules (matrix
+product, tensor network) are registered by a ``"module:Class"`` string and imported only when asked for.
 """
 
 from __future__ import annotations
@@ -316,14 +316,21 @@ def method_names() -> tuple[str, ...]:
 class Auto(Method):
     """The first method that applies to the model and the requested pairs, in :data:`METHOD_ORDER`.
 
+    Only exact methods are considered unless ``approximate=True``: an approximate method (the tensor network) is
+    slow and its accuracy is a choice of the user's (bond dimension, time step), so ``auto`` never starts it
+    silently — where no exact method applies, the error says so and names it.
+
     Parameters
     ----------
     exclude : tuple of str
-        Method names not to consider (for example ``("tensor-network",)`` to insist on an exact method).
+        Method names not to consider.
+    approximate : bool
+        Also consider approximate methods (``is_exact = False``), after the exact ones.
     """
 
     name: ClassVar[str] = "auto"
     exclude: tuple[str, ...] = ()
+    approximate: bool = False
 
     def __post_init__(self) -> None:
         exclude = (self.exclude,) if isinstance(self.exclude, str) else tuple(self.exclude)
@@ -331,6 +338,8 @@ class Auto(Method):
         if unknown:
             raise ParameterError(f"exclude: unknown method(s) {unknown}; known: {list(METHOD_ORDER)}")
         object.__setattr__(self, "exclude", exclude)
+        if not isinstance(self.approximate, bool):
+            raise ParameterError(f"approximate must be True or False, got {self.approximate!r}")
 
     def candidates(self) -> list[Method]:
         """Default-constructed methods, in the order they are tried."""
@@ -340,7 +349,8 @@ class Auto(Method):
                 continue
             cls = method_class(name)
             assert cls is not None
-            out.append(cls())
+            if cls.is_exact or self.approximate:
+                out.append(cls())
         return out
 
     def choose(self, model: Model, pairs: Sequence[tuple[int, int]] = ()) -> Method:
@@ -351,8 +361,13 @@ class Auto(Method):
             if reason is None:
                 return method
             reasons.append(f"{method.name}: {reason}")
-        raise ParameterError("no method can solve this model" + (" and give these pairs" if pairs else "")
-                             + ": " + "; ".join(reasons))
+        skipped = [] if self.approximate else [
+            name for name in available_methods()
+            if name not in self.exclude and not getattr(method_class(name), "is_exact", True)]
+        hint = (f"; approximate method(s) not tried by auto: {', '.join(skipped)} (ask for one by name, or "
+                "Auto(approximate=True))") if skipped else ""
+        raise ParameterError("no exact method can solve this model" + (" and give these pairs" if pairs else "")
+                             + ": " + "; ".join(reasons) + hint)
 
     def why_not(self, model: Model, pairs: Sequence[tuple[int, int]] = ()) -> str | None:
         try:
@@ -396,7 +411,7 @@ def method_from(method: str | Method, **options: Any) -> Method:
     if unknown:
         if method == "auto":
             raise ParameterError(f"option(s) {unknown} depend on the method: name the method (method='exact', ...) "
-                                 "or pass a method object; 'auto' takes only: exclude")
+                                 "or pass a method object; 'auto' takes only: exclude, approximate")
         raise ParameterError(f"method {method!r} has no option(s) {unknown}; its options are: "
                              f"{', '.join(allowed) if allowed else 'none'}")
     return cls(**options)
