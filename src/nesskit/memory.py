@@ -1,7 +1,7 @@
 """Memory guards: a method that would need more memory than the machine has refuses before it allocates.
 
 The estimate is compared with the memory available now (``MemAvailable`` of ``/proc/meminfo`` on Linux, else the
-physical memory from ``os.sysconf``); a method's ``memory_limit`` option (bytes) overrides it.
+free pages from ``os.sysconf``); a method's ``memory_limit`` option (bytes) overrides it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def available_memory() -> float | None:
     except OSError:
         pass
     try:
-        return float(os.sysconf("SC_PAGE_SIZE")) * float(os.sysconf("SC_PHYS_PAGES"))
+        return float(os.sysconf("SC_PAGE_SIZE")) * float(os.sysconf("SC_AVPHYS_PAGES"))
     except (AttributeError, ValueError, OSError):
         return None
 

@@ -138,18 +138,10 @@ def estimate_memory(n: int, *, restart: int = 60, linear_solver: str = "auto") -
 
 
 def available_memory() -> float | None:
-    """Bytes of memory available now (``MemAvailable`` of ``/proc/meminfo``, else free pages), None if unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return float(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        return None
+    """Bytes of memory available now (:func:`nesskit.memory.available_memory`), None if unknown."""
+    from ..memory import available_memory as _available
+
+    return _available()
 
 
 def default_threads() -> int:

@@ -39,6 +39,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..entanglement import xstate_measures_from_populations
 from ..errors import ParameterError, SolverError, check_int
 from ..methods import Method
 from ..model import Model
@@ -1060,28 +1061,6 @@ def solve(model: Model, *, truncate: bool = True, residual_max_n: int = RESIDUAL
                        wall_time=time.perf_counter() - start, error=error, checks=checks, notes=notes)
     return NESS(model=model, method="matrix-product", magnetization=mag, current=current, zz=zz,
                 diagnostics=diag, states=states, log_current=log_current)
-
-
-def xstate_measures_from_populations(pops: np.ndarray, coh: np.ndarray) -> dict[str, np.ndarray]:
-    """λ_min, negativity, log-negativity, concurrence of X-states from their populations and coherence.
-
-    The formulas of :func:`nesskit.entanglement.xstate_measures` (SPEC §2–§3), fed with the populations
-    p[..., (uu, ud, du, dd)] directly rather than rebuilt from ⟨σᶻ⟩, ⟨σᶻσᶻ⟩ (which loses the relative accuracy of
-    a tiny population, hence of √(p_↑↑ p_↓↓)). ``coh`` = ⟨σ⁺_iσ⁻_j⟩ = ρ[↓↑, ↑↓].
-    """
-    p_uu, p_ud, p_du, p_dd = (pops[..., k] for k in range(4))
-    a = np.abs(coh)
-    mean = (p_uu + p_dd) / 2
-    root = np.hypot((p_uu - p_dd) / 2, a)
-    ev = np.stack([mean - root, mean + root, p_ud, p_du], axis=-1)
-    norm1 = np.abs(ev).sum(axis=-1)
-    trace = ev.sum(axis=-1)
-    return {
-        "lambda_min": ev.min(axis=-1),
-        "negativity": 0.5 * (norm1 - trace),
-        "log_negativity": np.log2(norm1 / trace),
-        "concurrence": 2 * np.clip(a - np.sqrt(np.clip(p_uu * p_dd, 0, None)), 0, None),
-    }
 
 
 # ------------------------------------------------------------------------------------------------------------
