@@ -42,7 +42,7 @@ from .pairs import pair_sites, resolve_pairs
 from .sweeps import Execution, sweep
 from .thermal_map import thermal_sweep
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Model",
