@@ -41,11 +41,10 @@ import scipy.linalg as sla
 
 from ..errors import ParameterError, SolverError
 from ..model import Model
+from ..operators import PAULIS
 
-#: (I, σˣ, σʸ, σᶻ) in nesskit's basis (SPEC §1): |↑⟩ = (1, 0), σ⁺ = |↑⟩⟨↓|.
-_PAULIS = np.array(
-    [[[1, 0], [0, 1]], [[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dtype=complex
-)
+#: (I, σˣ, σʸ, σᶻ) in nesskit's basis (SPEC §1): the one Pauli table of :mod:`nesskit.operators`.
+_PAULIS = PAULIS
 _PAIR_BASIS = np.einsum("aij,bkl->abikjl", _PAULIS, _PAULIS).reshape(16, 4, 4)
 
 #: Suzuki's 4th-order weight: S4(τ) = S2(pτ)² S2((1 − 4p)τ) S2(pτ)².
