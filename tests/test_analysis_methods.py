@@ -12,7 +12,7 @@ from typing import ClassVar
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nesskit as nk
@@ -50,7 +50,8 @@ def eq25(gamma: float, n: int) -> tuple[float, float]:
 
 
 # -- the same function, two lanes ----------------------------------------------------------------------------------
-@settings(max_examples=10, deadline=None)
+# data_too_large: interactive st.data() draws can overrun the buffer of older hypothesis releases (seen at 6.80)
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.data_too_large])
 @given(st.floats(0.3, 3.0), st.floats(0.0, 0.3), st.integers(3, 7), st.data())
 def test_per_point_lane_equals_fast_lane(coupling: float, gamma: float, n: int, data) -> None:
     """λ_min and ⟨σᶻ_i⟩, ⟨σᶻ_j⟩, ⟨σᶻσᶻ⟩ of a pair given in either order (i > j swaps the spins): hierarchy per

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import xarray as xr
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nesskit
@@ -298,7 +298,8 @@ def test_matrix_product_lane_equals_exact_solver():
                  execution=SERIAL).attrs["execution"] == "per point"
 
 
-@settings(max_examples=25, deadline=None)
+# data_too_large: interactive st.data() draws can overrun the buffer of older hypothesis releases (seen at 6.80)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.data_too_large])
 @given(n=st.integers(2, 9), data=st.data(), gl=st.floats(0.05, 20), gr=st.floats(0.05, 20), gamma=st.floats(0, 2),
        c=st.floats(-1, 1), d=st.floats(-1, 1))
 def test_lane_pairs_and_sites_match_solve_for_any_n(n, data, gl, gr, gamma, c, d):
