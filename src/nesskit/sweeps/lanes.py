@@ -12,6 +12,7 @@ To add a lane (for example a batched matrix-product solution of the XXZ chain ov
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 import numpy as np
@@ -23,6 +24,24 @@ from ..pairs import pair_sites
 from .assembly import FAILED, INVALID, MEASURES, OK, SCALARS
 from .plan import SweepPlan
 
+
+def _empty_outputs(plan: SweepPlan, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """NaN arrays for every variable of a lane's result (measures per pair, magnetization per site, scalars)."""
+    out: dict[str, np.ndarray] = {name: np.full(shape + (len(plan.pairs),), np.nan) for name in MEASURES}
+    out["magnetization"] = np.full(shape + (plan.n_sites,), np.nan)
+    for name in SCALARS:
+        out[name] = np.full(shape, np.nan)
+    return out
+
+
+def _chain_lengths(plan: SweepPlan, shape: tuple[int, ...], n_axis: int | None
+                   ) -> Iterator[tuple[int, int, tuple[Any, ...], tuple[int, ...]]]:
+    """(k, n, index into the grid, shape of the sub-grid) for each chain length of the sweep."""
+    for k, n in enumerate(plan.n_values):
+        if n_axis is None:
+            yield k, n, (), shape
+        else:
+            yield k, n, (slice(None),) * n_axis + (k,), shape[:n_axis] + shape[n_axis + 1:]
 
 class FastLane(Protocol):
     """A vectorised evaluation of a whole sweep."""
@@ -96,19 +115,9 @@ class ClosedFormLane:
 
         gl, gr, c, d, deph = safe(gl, 1.0), safe(gr, 1.0), safe(c, 0.0), safe(d, 0.0), safe(deph, 0.0)
         mu, mu_bar = c + d, (d - c) / 2
-        npairs = len(plan.pairs)
-        out: dict[str, np.ndarray] = {name: np.full(shape + (npairs,), np.nan) for name in MEASURES}
-        out["magnetization"] = np.full(shape + (plan.n_sites,), np.nan)
-        for name in SCALARS:
-            out[name] = np.full(shape, np.nan)
+        out = _empty_outputs(plan, shape)
         n_axis = plan.axis_names.index("n") if "n" in plan.axis_names else None
-        for k, n in enumerate(plan.n_values):
-            if n_axis is None:
-                idx: tuple[Any, ...] = ()
-                sub = shape
-            else:
-                idx = (slice(None),) * n_axis + (k,)
-                sub = shape[:n_axis] + shape[n_axis + 1:]
+        for k, n, idx, sub in _chain_lengths(plan, shape, n_axis):
             g_l, g_r, m_u, m_b = (_take(a, k, n_axis) for a in (gl, gr, mu, mu_bar))
             dph = _take(deph, k, n_axis)
             out["magnetization"][idx + (..., slice(0, n))] = np.broadcast_to(
@@ -199,24 +208,14 @@ class MatrixProductLane:
         delta = np.asarray(0.0 if delta is None else delta, dtype=float)
         gl = np.where(valid, np.asarray(gl, dtype=float), 1.0)
         gr = np.where(valid, np.asarray(gr, dtype=float), 1.0)
-        npairs = len(plan.pairs)
-        out: dict[str, np.ndarray] = {name: np.full(shape + (npairs,), np.nan) for name in MEASURES}
-        out["magnetization"] = np.full(shape + (plan.n_sites,), np.nan)
-        for name in SCALARS:
-            out[name] = np.full(shape, np.nan)
+        out = _empty_outputs(plan, shape)
         n_axis = plan.axis_names.index("n") if "n" in plan.axis_names else None
-        for k, n in enumerate(plan.n_values):
-            if n_axis is None:
-                idx: tuple[Any, ...] = ()
-                sub = shape
-            else:
-                idx = (slice(None),) * n_axis + (k,)
-                sub = shape[:n_axis] + shape[n_axis + 1:]
+        for k, n, idx, sub in _chain_lengths(plan, shape, n_axis):
             sites = [pair_sites(p, n) for p in plan.pairs]
             res = grid_pair_measures(n, _take(delta, k, n_axis), _take(gl, k, n_axis), _take(gr, k, n_axis), sign,
                                      sites, **profile)
             for name in MEASURES:
-                out[name][idx] = np.broadcast_to(res[name], sub + (npairs,))
+                out[name][idx] = np.broadcast_to(res[name], sub + (len(plan.pairs),))
             out["magnetization"][idx + (..., slice(0, n))] = np.broadcast_to(res["magnetization"], sub + (n,))
             out["current"][idx] = np.broadcast_to(res["current"], sub)
         status = np.where(valid, OK, INVALID).astype(np.int8)
