@@ -151,3 +151,26 @@ def test_one_number_lists_broadcast_like_scalars():
     assert json.loads(one.output)["magnetization"] == json.loads(uniform.output)["magnetization"]
     wrong = runner.invoke(main, [*base, "--fields", "0.1,0.2"])
     assert wrong.exit_code == 2 and "fields" in wrong.output
+
+
+def test_method_options_reach_the_method_and_are_checked():
+    """-o KEY=VALUE sets any option of the method object; unknown keys, bad values and bad syntax are clean errors."""
+    from click.testing import CliRunner
+
+    from nesskit.cli import main
+
+    runner = CliRunner()
+    base = ["solve", "--n", "4", "--mu", "1", "--dephasing", "0.1", "--method", "tensor-network", "--json"]
+    ok = runner.invoke(main, [*base, "-o", "bond_dimension=7", "-o", "trotter_check=none", "-o", "tol=1e-7"])
+    assert ok.exit_code == 0, ok.output
+    out = json.loads(ok.output)
+    assert out["diagnostics"]["checks"]["bond_dimension_limit"] == 7
+    assert out["diagnostics"]["checks"]["trotter_error"] is None
+    for args, word in ([["-o", "bond_dim=7"]], "bond_dim"), ([["-o", "dt=2"]], "dt"), \
+            ([["-o", "bond_dimension"]], "KEY=VALUE"), ([["-o", "tol=1e-7", "--tol", "1e-7"]], "tol"):
+        bad = runner.invoke(main, [*base, *args[0]])
+        assert bad.exit_code == 2, bad.output
+        assert word in bad.output and "Traceback" not in bad.output
+    exact = runner.invoke(main, ["solve", "--n", "4", "--mu", "1", "--delta", "0.3", "--method", "exact",
+                                 "-o", "linear_solver=lu", "--json"])
+    assert exact.exit_code == 0, exact.output

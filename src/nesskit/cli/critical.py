@@ -9,7 +9,14 @@ from typing import Any
 import click
 
 from ..errors import ParameterError
-from .options import method_from_options, method_option, model_from_options, model_options, tol_option
+from .options import (
+    method_from_options,
+    method_option,
+    method_options_option,
+    model_from_options,
+    model_options,
+    tol_option,
+)
 
 #: The chain length of the model rows when --n is not given (the paper's Fig. 11 value).
 DEFAULT_N = 6
@@ -28,8 +35,10 @@ def _fmt(x: float | None, digits: int = 10) -> str:
 @model_options
 @method_option("Method for the model-dependent values (c_min, γ_c, Γ±); auto takes the first that applies.")
 @tol_option()
+@method_options_option()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects instead of a table.")
-def critical(method: str, tol: float | None, as_json: bool, **options: Any) -> None:
+def critical(method: str, tol: float | None, method_options: tuple[str, ...], as_json: bool,
+             **options: Any) -> None:
     """Critical values: the paper's (stated number, formula, numeric root) and those of one chain.
 
     The chain is given by the model options of ``nesskit solve`` (default --n 6, Γ = 1); its c_min (edge d = 1),
@@ -42,7 +51,7 @@ def critical(method: str, tol: float | None, as_json: bool, **options: Any) -> N
     if options.get("n") is None:
         options["n"] = DEFAULT_N
     model = model_from_options(options)
-    chosen = method_from_options(model, method, (), tol)
+    chosen = method_from_options(model, method, (), tol, method_options)
     rows = critical_values(model, chosen)
     if as_json:
         click.echo(json.dumps([{k: row[k] for k in (*CRITICAL_KEYS, "description")} for row in rows]))

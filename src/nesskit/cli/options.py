@@ -174,20 +174,87 @@ def tol_option() -> Callable[[Callable[..., Any]], Any]:
                         help="Target residual of methods with a tol option (exact: ‖𝓛ρ‖, default 1e-12).")
 
 
-def method_from_options(model: Model, method: str, pairs: Any = (), tol: float | None = None) -> Any:
-    """The method object the CLI options ask for; ``--tol`` is refused (with the reason) by methods without it."""
+def method_options_option() -> Callable[[Callable[..., Any]], Any]:
+    """The ``--method-option KEY=VALUE`` option (repeatable): any option of the chosen method's object."""
+    return click.option(
+        "--method-option", "-o", "method_options", multiple=True, metavar="KEY=VALUE",
+        help="An option of the method object, e.g. -o bond_dimension=96 -o dt=0.05 for tensor-network "
+             "(the fields of the method's class in the API reference); repeatable. Values: numbers, true/false, "
+             "none, or text.")
+
+
+def parse_method_options(values: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """``("bond_dimension=96", "dt=0.05")`` → ``{"bond_dimension": "96", "dt": "0.05"}`` (text; see
+    :func:`coerce_method_options` for the types)."""
+    out: dict[str, str] = {}
+    for text in values:
+        key, sep, raw = text.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or not key.isidentifier():
+            raise ParameterError(f"--method-option must be KEY=VALUE (e.g. bond_dimension=96), got {text!r}")
+        if key in out:
+            raise ParameterError(f"--method-option {key} is given twice")
+        out[key] = raw.strip()
+    return out
+
+
+def coerce_method_options(cls: type, raw: dict[str, Any]) -> dict[str, Any]:
+    """Text values of ``--method-option`` converted to the types of the fields of the method class ``cls``.
+
+    A field typed ``… | None`` takes ``none``; ``int``, ``float`` and ``bool`` (true/false) fields take numbers
+    and words; ``str`` fields take the text; unknown keys pass through (the method refuses them by name).
+    """
+    import dataclasses
+
+    types = {f.name: str(f.type) for f in dataclasses.fields(cls)}
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if not isinstance(value, str) or key not in types:
+            out[key] = value
+            continue
+        kind = types[key].replace(" ", "")
+        parts = set(kind.split("|"))
+        if "None" in parts and value.lower() in ("none", "null"):
+            out[key] = None
+        elif "bool" in parts:
+            if value.lower() not in ("true", "false"):
+                raise ParameterError(f"--method-option {key} must be true or false, got {value!r}")
+            out[key] = value.lower() == "true"
+        elif "int" in parts or "float" in parts:
+            try:
+                out[key] = int(value) if "int" in parts else float(value)
+            except ValueError:
+                raise ParameterError(f"--method-option {key} must be a number ({kind}), got {value!r}") from None
+        else:
+            out[key] = value
+    return out
+
+
+def method_from_options(model: Model, method: str, pairs: Any = (), tol: float | None = None,
+                        method_options: tuple[str, ...] | list[str] = ()) -> Any:
+    """The method object the CLI options ask for.
+
+    ``--tol`` and ``--method-option`` are options of the method's object: they are refused, with the reason,
+    by a method without them, and with ``auto`` they go to the method auto chooses for this chain.
+    """
     import dataclasses
 
     from ..methods import Auto, method_class, method_from
     from ..pairs import sites_of
 
-    if tol is None:
+    opts: dict[str, Any] = dict(parse_method_options(method_options))
+    if tol is not None:
+        if not tol > 0:
+            raise ParameterError(f"--tol must be > 0, got {tol}")
+        if "tol" in opts:
+            raise ParameterError("give tol either as --tol or as --method-option tol=..., not both")
+        opts["tol"] = tol
+    if not opts:
         return method_from(method)
     name = Auto().choose(model, sites_of(pairs, model.n)).name if method == "auto" else method
     cls = method_class(name)
-    if cls is None or "tol" not in {f.name for f in dataclasses.fields(cls)}:
-        raise ParameterError(f"--tol applies to methods with a tol option (exact), but method {name!r} was "
-                             "chosen; add --method exact")
-    if not tol > 0:
-        raise ParameterError(f"--tol must be > 0, got {tol}")
-    return method_from(name, tol=tol)
+    fields = {f.name for f in dataclasses.fields(cls)} if cls is not None else set()
+    if tol is not None and "tol" not in fields:
+        raise ParameterError(f"--tol applies to methods with a tol option (exact, tensor-network), but method "
+                             f"{name!r} was chosen; add --method exact")
+    return method_from(name, **(coerce_method_options(cls, opts) if cls is not None else opts))

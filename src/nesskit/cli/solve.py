@@ -13,6 +13,7 @@ from .options import (
     PairCommand,
     method_from_options,
     method_option,
+    method_options_option,
     model_from_options,
     model_options,
     pair_option,
@@ -85,14 +86,15 @@ def _current_cell(result: dict[str, Any], k: int) -> str:
 @method_option()
 @pair_option()
 @tol_option()
+@method_options_option()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-def command(method: str, pairs: tuple[tuple[str, str], ...], tol: float | None, as_json: bool,
-            **options: Any) -> None:
+def command(method: str, pairs: tuple[tuple[str, str], ...], tol: float | None, method_options: tuple[str, ...],
+            as_json: bool, **options: Any) -> None:
     """Solve for the NESS of one chain (SPEC §1) and report profiles and pair entanglement."""
     model = model_from_options(options)
     specs = parse_pair_option(pairs)
     sites = sites_of(specs, model.n)
-    ness = solve(model, method=method_from_options(model, method, specs, tol), pairs=specs)
+    ness = solve(model, method=method_from_options(model, method, specs, tol, method_options), pairs=specs)
     result = ness.to_dict(sites)
     if as_json:
         click.echo(json.dumps(result))

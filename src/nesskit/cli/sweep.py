@@ -20,10 +20,13 @@ from ..sweeps.axes import AXIS_NAMES, THERMAL_AXIS_NAMES, axis_name, check_axis
 from .options import (
     MODEL_OPTION_NAMES,
     PairCommand,
+    coerce_method_options,
     method_option,
+    method_options_option,
     model_kwargs,
     model_options,
     pair_option,
+    parse_method_options,
     parse_pair_option,
     tol_option,
 )
@@ -141,6 +144,7 @@ def _thermal_map(ctx: click.Context, axes: dict[str, np.ndarray], beta: float | 
                "applies at each point.")
 @pair_option(default=("bulk",))
 @tol_option()
+@method_options_option()
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="netCDF file to write.")
 @click.option("--workers", type=int, default=None,
               help="Per-point path: 0 = serial, k = local Dask cluster of k processes (default: serial for a "
@@ -154,7 +158,8 @@ def _thermal_map(ctx: click.Context, axes: dict[str, np.ndarray], beta: float | 
 @click.option("--phi", type=float, default=None, help="Thermal map: fixed φ of exp(−βH − φM) (axis beta).")
 @click.pass_context
 def map_command(ctx: click.Context, axis_specs: tuple[str, ...], method: str, pairs: tuple[tuple[str, str], ...],
-                tol: float | None, out: str, workers: int | None, scheduler: str | None, chunk_size: int | None,
+                tol: float | None, method_options: tuple[str, ...], out: str, workers: int | None,
+                scheduler: str | None, chunk_size: int | None,
                 overwrite: bool, progress: bool | None, per_point: bool, beta: float | None, phi: float | None,
                 **options: Any) -> None:
     """Sweep model parameters and store λ_min, negativity, concurrence, magnetization, current (netCDF).
@@ -162,7 +167,7 @@ def map_command(ctx: click.Context, axis_specs: tuple[str, ...], method: str, pa
     Example: nesskit map --axis c=-1:1:401 --axis d=-1:1:401 --n 10 --coupling 1 --pair bulk --out map.nc
     """
     from ..entanglement import entangled
-    from ..methods import method_from
+    from ..methods import method_class, method_from
     from ..sweeps import STATUS, Execution, sweep
 
     axes = parse_axes(axis_specs)
@@ -174,7 +179,17 @@ def map_command(ctx: click.Context, axis_specs: tuple[str, ...], method: str, pa
         raise ParameterError("--beta/--phi belong to thermal maps: give an axis beta=... or phi=...")
     fixed = _fixed_parameters(ctx, axes, options)
     specs = parse_pair_option(pairs)
-    chosen = method_from(method, tol=tol) if tol is not None else method
+    opts: dict[str, Any] = dict(parse_method_options(method_options))
+    if tol is not None:
+        if "tol" in opts:
+            raise ParameterError("give tol either as --tol or as --method-option tol=..., not both")
+        opts["tol"] = tol
+    if opts and method == "auto":
+        raise ParameterError("--method-option/--tol in a sweep need a named --method (auto may pick a different "
+                             "method at each point)")
+    cls = method_class(method) if opts else None
+    chosen = method_from(method, **(coerce_method_options(cls, opts) if cls is not None else opts)) if opts \
+        else method
     execution = Execution(workers=workers, scheduler=scheduler, chunk_size=chunk_size, out=out, overwrite=overwrite,
                           progress=progress, vectorise=False if per_point else None, command=command)
     ds = sweep(axes, method=chosen, pairs=specs, execution=execution, **fixed)

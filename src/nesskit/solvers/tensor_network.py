@@ -425,6 +425,8 @@ class _Propagator:
 TROTTER_CHECKS = ("auto", "relax", "step", "none")
 #: ``trotter_check="auto"`` relaxes again at dt/2 up to this n.
 RELAX_CHECK_MAX_SITES = 16
+#: A start whose relative residual ‖MC‖/‖C‖ is at most this (rounding) is returned without evolution.
+STATIONARY_START = 1e-12
 STARTS = ("auto", "closed-form", "matrix-product", "product", "infinite-temperature", "stretch")
 
 #: Chains at least this long start (``start="auto"``) from the stretched solution of a chain half as long when
@@ -451,6 +453,75 @@ def _closed_form_start(model: Model, correlated: bool) -> list[np.ndarray]:
     return correlated_state(z, t * float(np.mean(hop)) / hop)
 
 
+#: Largest bond of the realified γ = 0 matrix-product NESS that is converted (and compressed) to a start.
+MATRIX_PRODUCT_START_MAX_BOND = 400
+
+
+def compress(tensors: Sequence[np.ndarray], chi: int | None = None, cutoff: float = 1e-15) -> list[np.ndarray]:
+    """The MPS ``tensors`` recompressed by one right-to-left QR sweep and one left-to-right SVD sweep.
+
+    Every SVD keeps at most ``chi`` values and drops a relative tail weight ≤ ``cutoff``; with ``chi=None`` and
+    a tiny cutoff the compression is lossless up to rounding (it only removes redundant bond directions).
+    """
+    ts = [np.array(t, dtype=float) for t in tensors]
+    n = len(ts)
+    for k in range(n - 1, 0, -1):
+        a = ts[k]
+        q, r = np.linalg.qr(a.reshape(a.shape[0], -1).T)
+        ts[k] = q.T.reshape(-1, 4, a.shape[2])
+        ts[k - 1] = np.tensordot(ts[k - 1], r.T, axes=(2, 0))
+    for k in range(n - 1):
+        a = ts[k]
+        u, sv, vt = _svd(a.reshape(-1, a.shape[2]))
+        total = float(sv @ sv)
+        keep = len(sv)
+        if total > 0 and cutoff > 0:
+            tail = np.cumsum((sv * sv)[::-1])[::-1] / total
+            keep = int(np.count_nonzero(tail > cutoff)) or 1
+        if chi is not None:
+            keep = min(keep, chi)
+        ts[k] = u[:, :keep].reshape(a.shape[0], 4, keep)
+        ts[k + 1] = np.tensordot(sv[:keep, None] * vt[:keep], ts[k + 1], axes=(1, 0))
+    return ts
+
+
+def matrix_product_state(model: Model) -> list[np.ndarray] | None:
+    """The exact γ = 0 matrix-product NESS (SPEC §8.1) as an MPS of its Pauli coefficients, or None.
+
+    ρ = S†S of :func:`nesskit.solvers.matrix_product.mpo` (bond ≤ D², e.g. 9 at Δ = 1/2 for every n) is
+    contracted site by site with the Pauli matrices, C_k[l, α, r] = Σ_{σσ'} ρ_k[l, σ, σ', r] σ^α[σ', σ]; its
+    complex tensors are made real by the 2 × 2 block form of complex numbers (bond doubled; the product's real
+    part is C, which is real) and compressed losslessly. None when SPEC §8.1 does not apply to the model
+    without dephasing or the realified bond exceeds :data:`MATRIX_PRODUCT_START_MAX_BOND` (generic Δ at large n).
+    """
+    try:
+        from . import matrix_product
+    except ImportError:  # pragma: no cover - method not installed
+        return None
+    bare = model.replace(dephasing=0.0)
+    if matrix_product.why_not(bare) is not None:
+        return None
+    op = matrix_product.mpo(bare)
+    if 2 * max(op.bond_dimensions, default=1) > MATRIX_PRODUCT_START_MAX_BOND:
+        return None
+    n = op.n
+    out = []
+    for k, t in enumerate(op.tensors):
+        c = np.einsum("lstr,ats->lar", t, _PAULIS)
+        dl, dr = c.shape[0], c.shape[2]
+        big = np.zeros((2 * dl, 4, 2 * dr))
+        big[:dl, :, :dr] = c.real
+        big[:dl, :, dr:] = -c.imag
+        big[dl:, :, :dr] = c.imag
+        big[dl:, :, dr:] = c.real
+        if k == 0:
+            big = big[:1]  # the real part of the row vector (1, 0)
+        if k == n - 1:
+            big = big[:, :, :1]  # … times the column (1, 0)ᵀ: the real part of the product
+        out.append(big)
+    return compress(out)
+
+
 def _matrix_product_start(model: Model) -> list[np.ndarray] | None:
     """Profile and current of the exact γ = 0 matrix-product NESS (SPEC §8.1), if it applies without dephasing."""
     try:
@@ -462,6 +533,15 @@ def _matrix_product_start(model: Model) -> list[np.ndarray] | None:
         return None
     ref = matrix_product.MatrixProduct(residual_max_n=0).solve(bare)
     return correlated_state(ref.magnetization, ref.current)
+
+
+def _mp_start(model: Model) -> tuple[list[np.ndarray] | None, str]:
+    """The γ = 0 matrix-product NESS as a start: the whole state where its bond is small, else its profile."""
+    exact = matrix_product_state(model)
+    if exact is not None:
+        bond = max(t.shape[2] for t in exact[:-1]) if len(exact) > 1 else 1
+        return exact, f"start: the exact γ = 0 matrix-product NESS (SPEC §8.1), bond {bond}"
+    return _matrix_product_start(model), "start: profile and current of the γ = 0 matrix-product NESS (SPEC §8.1)"
 
 
 def _xx_current(model: Model, n: int) -> float:
@@ -586,7 +666,6 @@ def solve(
     (s = 0.5 lowered the truncation noise ~4× at n = 8, Δ = 1.5, χ = 32; s = 0.25 raised it). ``guess`` is any
     NESS (a tensor-network result's MPS is reused; otherwise its profile and current, stretched if shorter).
     """
-    from ..ness import NESS, Diagnostics
 
     t_start = time.perf_counter()
     n = model.n
@@ -616,20 +695,20 @@ def solve(
         if kind == "auto":
             kind = "closed-form"
             if model.delta != 0 and abs(abs(model.mu) - 2) < 1e-12 and model.mu_bar == 0:
-                tensors = _matrix_product_start(model)
+                tensors, note = _mp_start(model)
                 if tensors is not None:
                     kind = "done"
-                    notes.append("start: profile and current of the γ = 0 matrix-product NESS (SPEC §8.1)")
+                    notes.append(note)
             uniform = all(len(set(p)) <= 1 for p in (model.dephasing_profile, model.field_profile,
                                                       model.hopping_profile))
             if kind != "done" and n >= STRETCH_MIN_SITES and uniform and not model.is_uniform_xx:
                 kind = "stretch"
         if kind == "matrix-product":
-            tensors = _matrix_product_start(model)
+            tensors, note = _mp_start(model)
             if tensors is None:
                 raise ParameterError("start='matrix-product' needs c = d = ±1, uniform hopping and fields "
                                      "(SPEC §8.1 without dephasing)")
-            notes.append("start: profile and current of the γ = 0 matrix-product NESS (SPEC §8.1)")
+            notes.append(note)
         elif kind == "done":
             pass
         elif kind == "stretch":
@@ -660,6 +739,24 @@ def solve(
     mps = _MPS(tensors)
     mps.weight = pauli_weight
     gens = bond_generators(model)
+    from ._lindblad_mpo import lindblad_mpo, residual_norm
+
+    mpo = lindblad_mpo(gens)
+    if max(mps.bond_dimensions, default=1) <= bond_dimension:
+        plain = mps.tensors if pauli_weight == 1.0 else _weigh(mps.tensors, 1.0 / pauli_weight)
+        mc, cc, c0 = residual_norm(plain, mpo)
+        if mc <= STATIONARY_START * cc:
+            notes.append(f"the start is stationary (‖MC‖/‖C‖ = {mc / cc:.1e} ≤ {STATIONARY_START:g}): no evolution")
+            # error scale: the residual in the norm that weighs a k-site string by 2^-k, per unit trace, × 4 (two
+            # sites) × 10 (the exact solver's factor for the inverse gap)
+            half = np.kron(_site_weights(0.5), _site_weights(0.5))
+            mpo_half = lindblad_mpo([half[:, None] * g / half[None, :] for g in gens])
+            mc_half, _, c0_half = residual_norm(_weigh(plain, 0.5), mpo_half)
+            return _result(model, mps, pauli_weight, t_start, notes, mc, cc, c0, {
+                "bond_dimension": max(mps.bond_dimensions, default=1), "bond_dimension_limit": bond_dimension,
+                "discarded_weight": 0.0, "dt": None, "evolution_time": 0.0, "observable_rate": None,
+                "relaxation_remaining": None, "relaxation_time": None, "trotter_error": None,
+                "truncation_error": 0.0}, error=40 * mc_half / abs(c0_half), iterations=0)
     prop = _Propagator(gens, dt, trotter_order, bond_dimension, cutoff, pauli_weight)
     phases = [_Phase(dt)]
     obs = _relax(mps, prop, phases[0], t_max, chunk, tol, deadline)
@@ -687,11 +784,6 @@ def solve(
                   * max(layers / 2, 1) * max(tau / last.dt, 1.0))
     remaining = last.remaining if last.converged else (last.deltas[-1] if last.deltas else math.inf)
     error = remaining + truncation + (trotter_error if trotter_error is not None else 0.0)
-    wall = time.perf_counter() - t_start
-    hop = model.hopping
-    current = -two[:, 1, 2]
-    flow = hop * current
-    spread = float(np.max(np.abs(flow - np.mean(flow)))) / float(np.mean(np.abs(hop)))
     if not all(ph.converged for ph in phases):
         why = ("the wall-time limit max_wall_time" if time.perf_counter() > deadline
                else f"max_time = {t_max:g}")
@@ -720,19 +812,41 @@ def solve(
         "discarded_weight": mps.discarded,
         "dt": last.dt,
         "evolution_time": sum(ph.time for ph in phases),
-        "current_spread": spread,
         "observable_rate": last.rate,
         "relaxation_remaining": remaining,
         "relaxation_time": max(ph.tau for ph in phases),
         "trotter_error": trotter_error,
         "truncation_error": truncation,
     }
-    diag = Diagnostics(residual=None, trace=None, hermiticity=None, iterations=sum(ph.steps for ph in phases),
-                       wall_time=wall, error=error, checks=checks, notes="; ".join(notes))
+    plain = mps.tensors if pauli_weight == 1.0 else _weigh(mps.tensors, 1.0 / pauli_weight)
+    mc, cc, c0 = residual_norm(plain, mpo)
+    return _result(model, mps, pauli_weight, t_start, notes, mc, cc, c0, checks, error=error,
+                   iterations=sum(ph.steps for ph in phases))
+
+
+def _result(model: Model, mps: _MPS, weight: float, t_start: float, notes: list[str], mc: float, cc: float,
+            c0: float, checks: dict[str, float | int | None], *, error: float, iterations: int) -> Any:
+    """The NESS of the state ``mps`` with its diagnostics; the residual from the MPO (‖MC‖, ‖C‖, C[0…0]).
+
+    residual = ‖𝓛ρ‖_F = 2^{−n/2}‖MC‖/C[0…0] (Tr ρ = 1; the exact solver's norm).
+    """
+    from ..ness import NESS, Diagnostics
+
+    n = model.n
+    one, two = _local_observables(mps.tensors, weight)
+    residual = 2.0 ** (-n / 2) * mc / abs(c0)
+    hop = model.hopping
+    current = -two[:, 1, 2]
+    flow = hop * current
+    checks = dict(checks)
+    checks["current_spread"] = float(np.max(np.abs(flow - np.mean(flow)))) / float(np.mean(np.abs(hop)))
+    checks["relative_residual"] = mc / cc
+    diag = Diagnostics(residual=residual, trace=None, hermiticity=None, iterations=iterations,
+                       wall_time=time.perf_counter() - t_start, error=error, checks=checks, notes="; ".join(notes))
     with np.errstate(divide="ignore"):
         log_current = np.log(np.abs(current))
     return NESS(model=model, method="tensor-network", magnetization=one[:, 3], current=current,
-                zz=two[:, 3, 3].copy(), diagnostics=diag, states=MPSPairSource.from_tensors(mps.tensors, pauli_weight),
+                zz=two[:, 3, 3].copy(), diagnostics=diag, states=MPSPairSource.from_tensors(mps.tensors, weight),
                 log_current=log_current if np.all(np.isfinite(log_current)) else None)
 
 
