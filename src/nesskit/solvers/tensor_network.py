@@ -565,6 +565,7 @@ class _Phase:
     tau: float = 0.0
     stalled: bool = False
     deltas: list[float] = field(default_factory=list)
+    extrapolations: int = 0
 
 
 def _remaining(deltas: Sequence[float], floor: float) -> tuple[float, float]:
@@ -586,12 +587,61 @@ def _remaining(deltas: Sequence[float], floor: float) -> tuple[float, float]:
     return deltas[-1] * r / (1 - r), r
 
 
+#: Largest ratio per chunk used by the geometric extrapolation (it multiplies the state's noise by (1 + r)/(1 − r)).
+EXTRAPOLATION_MAX_RATIO = 0.9
+
+
+def _trace_coefficient(tensors: Sequence[np.ndarray]) -> float:
+    v = np.ones(1)
+    for t in tensors:
+        v = v @ t[:, 0, :]
+    return float(v[0])
+
+
+def _extrapolate(mps: _MPS, previous: Sequence[np.ndarray], ratio: float, chi: int, cutoff: float) -> None:
+    """Replace the state by its geometric limit (C_k − r C_{k−1})/(1 − r), both at unit trace, recompressed.
+
+    When one relaxation mode dominates (changes per chunk falling by a steady ratio r), C_k = C_∞ + r^k v and the
+    combination removes v: the slowest mode of a diffusive chain (relaxation time ∝ n²) is skipped instead of
+    waited for. The sum has bond 2χ and is cut back to χ by :func:`compress`.
+    """
+    a = [np.array(t) for t in mps.tensors]
+    b = [np.array(t) for t in previous]
+    ta, tb = _trace_coefficient(a), _trace_coefficient(b)
+    a[0] = a[0] / (ta * (1 - ratio))
+    b[0] = b[0] * (-ratio / (tb * (1 - ratio)))
+    n = len(a)
+    out = []
+    for k in range(n):
+        x, y = a[k], b[k]
+        if k == 0:
+            out.append(np.concatenate([x, y], axis=2))
+        elif k == n - 1:
+            out.append(np.concatenate([x, y], axis=0))
+        else:
+            t = np.zeros((x.shape[0] + y.shape[0], 4, x.shape[2] + y.shape[2]))
+            t[: x.shape[0], :, : x.shape[2]] = x
+            t[x.shape[0]:, :, x.shape[2]:] = y
+            out.append(t)
+    new = _MPS(compress(out, chi, cutoff))
+    mps.tensors, mps.center = new.tensors, new.center
+
+
 def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_time: float, tol: float,
-           deadline: float) -> np.ndarray:
-    """Evolve in chunks until the estimated remaining change of the local observables is below ``tol``."""
+           deadline: float, extrapolate: bool = False) -> np.ndarray:
+    """Evolve in chunks until the estimated remaining change of the local observables is below ``tol``.
+
+    ``extrapolate``: when the last three changes fall by a steady ratio r (two ratios within 10 %, 0.3 < r), the
+    state jumps to its geometric limit (:func:`_extrapolate`, r capped at :data:`EXTRAPOLATION_MAX_RATIO`) and the
+    convergence test starts afresh from there.
+    """
     steps = max(1, round(chunk_time / prop.dt))
     _, _, prev = _observables(mps)
+    deltas: list[float] = []
+    previous_state: list[np.ndarray] | None = None
     while True:
+        if extrapolate:
+            previous_state = [np.array(t) for t in mps.tensors]
         prop.run(mps, steps)
         phase.steps += steps
         phase.time += steps * prop.dt
@@ -599,8 +649,9 @@ def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_t
         delta = float(np.max(np.abs(obs - prev)))
         prev = obs
         phase.deltas.append(delta)
+        deltas.append(delta)
         phase.rate = delta / (steps * prop.dt)
-        phase.remaining, ratio = _remaining(phase.deltas, floor=1e-3 * tol)
+        phase.remaining, ratio = _remaining(deltas, floor=1e-3 * tol)
         if 0 < ratio < 1:
             phase.tau = steps * prop.dt / -math.log(ratio)
         if phase.remaining < tol or ratio == 1.0 and phase.remaining < 1e3 * tol:
@@ -609,6 +660,14 @@ def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_t
             return obs
         if phase.time >= max_time or time.perf_counter() > deadline:
             return obs
+        if extrapolate and previous_state is not None and len(deltas) >= 3 and delta > 10 * tol:
+            r1, r2 = deltas[-1] / max(deltas[-2], 1e-300), deltas[-2] / max(deltas[-3], 1e-300)
+            if 0.3 < r1 < 1 and abs(r1 - r2) < 0.1 * r1:
+                _extrapolate(mps, previous_state, min(r1, EXTRAPOLATION_MAX_RATIO), prop.chi, prop.cutoff)
+                phase.extrapolations += 1
+                _, _, prev_new = _observables(mps)
+                deltas = []
+                prev = prev_new
 
 
 def _trotter_step_estimate(mps: _MPS, prop: _Propagator, tau: float, order: int) -> float:
@@ -656,6 +715,7 @@ def solve(
     trotter_check: str = "auto",
     max_error: float = 1e-4,
     start: str = "auto",
+    extrapolate: bool = False,
     pauli_weight: float = 1.0,
     guess: Any = None,
 ) -> Any:
@@ -759,7 +819,7 @@ def solve(
                 "truncation_error": 0.0}, error=40 * mc_half / abs(c0_half), iterations=0)
     prop = _Propagator(gens, dt, trotter_order, bond_dimension, cutoff, pauli_weight)
     phases = [_Phase(dt)]
-    obs = _relax(mps, prop, phases[0], t_max, chunk, tol, deadline)
+    obs = _relax(mps, prop, phases[0], t_max, chunk, tol, deadline, extrapolate)
     trotter_error: float | None = None
     check = trotter_check
     if check == "auto":
@@ -767,7 +827,7 @@ def solve(
     if phases[0].converged and check == "relax":
         prop = _Propagator(gens, dt / 2, trotter_order, bond_dimension, cutoff, pauli_weight)
         phases.append(_Phase(dt / 2))
-        obs_half = _relax(mps, prop, phases[1], t_max, chunk, tol, deadline)
+        obs_half = _relax(mps, prop, phases[1], t_max, chunk, tol, deadline, extrapolate)
         p = 4 if abs(trotter_order) == 4 else 2
         trotter_error = float(np.max(np.abs(obs_half - obs))) / (2**p - 1)
         obs = obs_half
@@ -908,9 +968,22 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
         The starting state when no ``guess`` is given: the XX closed form's profile and current (SPEC §4) as a
         χ = 4 MPS, the profile and current of the γ = 0 matrix-product NESS (SPEC §8.1; c = d = ±1), a product
         state with the closed-form profile, the infinite-temperature state, or the solution of a chain of n/2
-        sites stretched (recursively). ``"auto"``: ``"matrix-product"`` when it applies and Δ ≠ 0, else
+        sites stretched (recursively). With ``"matrix-product"`` the whole exact state is the start where its bond
+        is small (Δ = 1/2: 9 for every n; see :func:`matrix_product_state`), else its profile and current; a
+        start that is already stationary (‖MC‖/‖C‖ ≤ 1e-12, checked with the MPO) is returned without
+        evolution. ``"auto"``: ``"matrix-product"`` when it applies and Δ ≠ 0, else
         ``"stretch"`` for n ≥ 24 when the chain is not the XX chain and its profiles are uniform, else
         ``"closed-form"``.
+    extrapolate : bool
+        Jump to the geometric limit of the relaxation when the changes per chunk fall by a steady ratio (the
+        slowest mode skipped instead of waited for; default False). Measured on the XX chain, n = 20, γ = 0.1:
+        evolution time 52 → 38 at equal accuracy; off by default because at n ≤ 6 the jump's recompression noise
+        kept two test cases from settling (``benchmarks/results_tensor_network.md``).
+
+    Notes
+    -----
+    Every result carries ``diagnostics.residual`` = ‖𝓛ρ‖_F (Tr ρ = 1) and ``checks["relative_residual"]`` =
+    ‖MC‖/‖C‖, computed exactly from the Lindbladian's MPO (:mod:`nesskit.solvers._lindblad_mpo`).
     """
 
     name: ClassVar[str] = "tensor-network"
@@ -926,6 +999,7 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
     trotter_check: str = "auto"
     max_error: float = 1e-4
     start: str = "auto"
+    extrapolate: bool = False
 
     def __post_init__(self) -> None:
         from ..errors import check_int, check_nonnegative, check_positive
@@ -947,6 +1021,8 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
         object.__setattr__(self, "max_error", check_positive("max_error", self.max_error))
         if self.start not in STARTS:
             raise ParameterError(f"start must be one of {STARTS}, got {self.start!r}")
+        if not isinstance(self.extrapolate, bool):
+            raise ParameterError(f"extrapolate must be True or False, got {self.extrapolate!r}")
 
     def why_not(self, model: Model, pairs: Sequence[tuple[int, int]] = ()) -> str | None:
         """None: every model and every pair 1 ≤ i ≠ j ≤ n (the cost grows with n and the entanglement)."""
