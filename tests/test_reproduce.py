@@ -20,22 +20,23 @@ def quick_report(tmp_path_factory):
     return out, result.output
 
 
-#: The figures of the report's section "Interacting chains" (nesskit.figures.xxz).
-XXZ = ("xxz_delta", "xxz_map", "xxz_size")
+#: The figures of the report's sections "Interacting chains" (nesskit.figures.xxz) and "Dephasing and
+#: interactions" (nesskit.figures.xxz_dephasing).
+XXZ = ("xxz_delta", "xxz_map", "xxz_size", "xxz_dephasing")
 
 
 def test_every_file_is_written(quick_report):
     out, output = quick_report
     images = sorted(p.name for p in out.iterdir() if p.suffix in (".png", ".pdf"))
     assert images == sorted(f"{f}.{ext}" for f in (*FIGURES, *XXZ) for ext in ("png", "pdf"))
-    assert len(images) == 30
+    assert len(images) == 32
     for p in out.iterdir():
         assert p.stat().st_size > 500, p.name
     assert (out / "fig01.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (out / "fig01.pdf").read_bytes()[:5] == b"%PDF-"
     for name in ("numbers.md", "numbers.json", "index.html"):
         assert (out / name).is_file()
-    assert "wrote 33 files" in output
+    assert "wrote 35 files" in output
 
 
 def test_numbers_hold_every_critical_value_and_the_figure_readings(quick_report):
@@ -72,8 +73,8 @@ def test_index_html_shows_every_figure_with_a_caption(quick_report):
     for name in (*FIGURES, *XXZ):
         assert f"src='{name}.png'" in page
         assert f"href='{name}.pdf'" in page
-    assert page.count("<figcaption>") == 15
-    assert "Interacting chains" in page
+    assert page.count("<figcaption>") == 16
+    assert "Interacting chains" in page and "Dephasing and interactions" in page
     assert "Reproduces:" in page and "Eq. 24" in page
     assert "<table>" in page and "beta_c_phi0" in page
 

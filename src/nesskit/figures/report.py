@@ -102,6 +102,7 @@ class ExtraSection:
 #: The optional sections :func:`reproduce` knows; flip ``enabled`` to include one.
 EXTRA_SECTIONS: tuple[ExtraSection, ...] = (
     ExtraSection("Interacting chains", "nesskit.figures.xxz:xxz_section", enabled=True),
+    ExtraSection("Dephasing and interactions", "nesskit.figures.xxz_dephasing:xxz_dephasing_section", enabled=True),
 )
 
 
