@@ -81,13 +81,15 @@ def main() -> None:
     parser.add_argument("--trotter-check", default="auto")
     parser.add_argument("--max-wall-time", type=float, default=None)
     parser.add_argument("--max-error", type=float, default=1e-4)
+    parser.add_argument("--tol", type=float, default=1e-9)
+    parser.add_argument("--extrapolate", action="store_true")
     args = parser.parse_args()
     t0 = time.perf_counter()
     model, ref = _reference(args.case)
     t_ref = time.perf_counter() - t0
     method = TensorNetwork(bond_dimension=args.bond_dimension, dt=args.dt, cutoff=args.cutoff,
                            trotter_check=args.trotter_check, max_wall_time=args.max_wall_time,
-                           max_error=args.max_error)
+                           max_error=args.max_error, tol=args.tol, extrapolate=args.extrapolate)
     t0 = time.perf_counter()
     res = method.solve(model)
     wall = time.perf_counter() - t0
@@ -105,6 +107,8 @@ def main() -> None:
         "trotter_error": checks["trotter_error"],
         "truncation_error": checks["truncation_error"],
         "current_spread": checks["current_spread"],
+        "residual": res.diagnostics.residual,
+        "relative_residual": checks["relative_residual"],
         "max_dev_magnetization": float(np.max(np.abs(res.magnetization - ref["magnetization"]))),
         "max_dev_current": float(np.max(np.abs(res.current - ref["current"]))),
         "max_dev_pairs": {f"{i},{j}": float(np.max(np.abs(res.pair(i, j) - rho)))
