@@ -991,7 +991,7 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
     Notes
     -----
     Every result carries ``diagnostics.residual`` = ‖𝓛ρ‖_F (Tr ρ = 1) and ``checks["relative_residual"]`` =
-    ‖MC‖/‖C‖, computed exactly from the Lindbladian's MPO (:mod:`nesskit.solvers._lindblad_mpo`).
+    ‖MC‖/‖C‖, computed exactly from the Lindbladian's MPO (``nesskit.solvers._lindblad_mpo``).
     """
 
     name: ClassVar[str] = "tensor-network"
