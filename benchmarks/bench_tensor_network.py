@@ -5,7 +5,8 @@ Cases (``--case``; run one per process, the machine is shared):
 * ``xx-dephased-N``: Δ = 0, γ = 0.1, Γ = 1, μ = 1: SPEC §4 closed forms (profile, current, λ_min of the
   boundary pair (1, 2) and the central pair (n/2, n/2 + 1));
 * ``xxz-mpa-N``: Δ = 0.5, γ = 0, c = d = 1, Γ = 1: the matrix-product solution (SPEC §8.1);
-* ``xxz-exact-N-DELTA-C-D``: Δ, γ = 0.05, (c, d), Γ = 1: the exact M-sector solver.
+* ``xxz-exact-N-DELTA-C-D``: Δ, γ = 0.05, (c, d), Γ = 1: the exact M-sector solver (or ``xxz-exact-N`` with
+  ``--delta``, ``--c``, ``--d``, for negative values).
 
 Usage::
 
@@ -29,7 +30,7 @@ from nesskit.solvers import closed_form
 from nesskit.solvers.tensor_network import TensorNetwork
 
 
-def _reference(case: str) -> tuple[Model, dict[str, object]]:
+def _reference(case: str, args: argparse.Namespace | None = None) -> tuple[Model, dict[str, object]]:
     parts = case.split("-")
     kind = "-".join(parts[:2])
     n = int(parts[2])
@@ -55,7 +56,11 @@ def _reference(case: str) -> tuple[Model, dict[str, object]]:
     if kind == "xxz-exact":
         from nesskit.solvers import exact
 
-        delta, c, d = (float(x) for x in parts[3:6])
+        if len(parts) >= 6:
+            delta, c, d = (float(x) for x in parts[3:6])
+        else:
+            assert args is not None
+            delta, c, d = args.delta, args.c, args.d
         model = Model(n, coupling=1.0, c=c, d=d, delta=delta, dephasing=0.05)
         pairs = [(1, 2), (n // 2, n // 2 + 1), (1, n)]
         return model, _from_ness(exact.solve(model), pairs)
@@ -83,13 +88,18 @@ def main() -> None:
     parser.add_argument("--max-error", type=float, default=1e-4)
     parser.add_argument("--tol", type=float, default=1e-9)
     parser.add_argument("--extrapolate", action="store_true")
+    parser.add_argument("--pauli-weight", type=float, default=1.0)
+    parser.add_argument("--delta", type=float, default=0.5)
+    parser.add_argument("--c", type=float, default=1.0)
+    parser.add_argument("--d", type=float, default=1.0)
     args = parser.parse_args()
     t0 = time.perf_counter()
-    model, ref = _reference(args.case)
+    model, ref = _reference(args.case, args)
     t_ref = time.perf_counter() - t0
     method = TensorNetwork(bond_dimension=args.bond_dimension, dt=args.dt, cutoff=args.cutoff,
                            trotter_check=args.trotter_check, max_wall_time=args.max_wall_time,
-                           max_error=args.max_error, tol=args.tol, extrapolate=args.extrapolate)
+                           max_error=args.max_error, tol=args.tol, extrapolate=args.extrapolate,
+                           pauli_weight=args.pauli_weight)
     t0 = time.perf_counter()
     res = method.solve(model)
     wall = time.perf_counter() - t0
