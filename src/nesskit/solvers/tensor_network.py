@@ -775,7 +775,7 @@ def solve(
             short = solve(model.replace(n=max(n // 2, 4)), bond_dimension=bond_dimension, cutoff=cutoff, dt=dt,
                           trotter_order=trotter_order, tol=max(tol, 1e-6), max_time=max_time,
                           max_wall_time=max_wall_time, chunk_time=chunk_time, trotter_check="none",
-                          max_error=1.0, start="auto", pauli_weight=pauli_weight)
+                          max_error=1.0, start="auto", extrapolate=extrapolate, pauli_weight=pauli_weight)
             scale = _xx_current(model, n) / _xx_current(model, short.n) if model.mu else 1.0
             tensors = stretch(short.magnetization, float(np.mean(short.current)), n, scale)
             notes.append(f"start: the solution of n = {short.n} stretched "
