@@ -519,6 +519,32 @@ def parameter_threshold(f: LambdaMin, name: str, inside: float, outside: float, 
     raise SolverError(f"the entanglement threshold in {name} did not settle after 4 searches")
 
 
+def margin_root(f: LambdaMin, name: str, low: float, high: float, xtol: float | None = None,
+                **params: Any) -> float:
+    """The value of parameter ``name`` above ``low`` where the pair stops being entangled, everything else fixed.
+
+    Unlike :func:`parameter_threshold` the driving (c, d) is not searched: this is the threshold at the model's own
+    driving (e.g. γ_c of the central pair at c = d = 1, where the paper's Eq. 24 is attained for the XX chain).
+    The policy's margin λ_min + threshold(error) must be negative at ``low``; ``high`` is doubled until it is not,
+    then Brent's method finds the sign change. NaN if the pair is not entangled at ``low``.
+    """
+    if name not in MODEL_PARAMETERS:
+        raise ParameterError(f"name must be a model parameter, got {name!r}")
+    xtol = float(_default(ROOT_XTOL, f, xtol))
+
+    def g(x: float) -> float:
+        return float(np.asarray(f.margin(**{**params, name: x})).reshape(-1)[0])
+
+    if g(low) >= 0:
+        return math.nan
+    hi = float(high)
+    while g(hi) < 0:
+        hi = low + 2 * (hi - low)
+        if hi - low > 1e4:
+            raise ParameterError(f"the pair stays entangled for every {name} up to {hi:g}")
+    return float(brentq(g, low, hi, xtol=xtol))
+
+
 def dephasing_critical(f: LambdaMin, points: int | None = None, first_step: float = 0.05, xtol: float | None = None,
                        **params: Any) -> float:
     """γ_c: the smallest γ above which the pair is entangled nowhere in the c–d square (Eq. 24 for the central pair).
@@ -722,6 +748,7 @@ def min_lambda(ds: xr.Dataset, pair: str | int | None = None,
 
 
 __all__ = ["FAST_PARAMETERS", "MODEL_PARAMETERS", "Evaluator", "LambdaMin", "edge_c_min", "lower_edge",
-           "square_minimum", "entangled_somewhere", "parameter_threshold", "dephasing_critical", "coupling_window",
+           "square_minimum", "entangled_somewhere", "parameter_threshold", "margin_root", "dephasing_critical",
+           "coupling_window",
            "lambda_min_of", "error_of", "entangled", "entangled_fraction", "lambda_min_contour", "c_min",
            "min_lambda"]

@@ -230,6 +230,18 @@ def coerce_method_options(cls: type, raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def method_option_values(method_options: tuple[str, ...] | list[str], tol: float | None) -> dict[str, Any]:
+    """``--method-option`` texts and ``--tol`` as one dict of options (``tol`` > 0, given at most once)."""
+    opts: dict[str, Any] = dict(parse_method_options(method_options))
+    if tol is not None:
+        if not tol > 0:
+            raise ParameterError(f"--tol must be > 0, got {tol}")
+        if "tol" in opts:
+            raise ParameterError("give tol either as --tol or as --method-option tol=..., not both")
+        opts["tol"] = tol
+    return opts
+
+
 def method_from_options(model: Model, method: str, pairs: Any = (), tol: float | None = None,
                         method_options: tuple[str, ...] | list[str] = ()) -> Any:
     """The method object the CLI options ask for.
@@ -242,13 +254,7 @@ def method_from_options(model: Model, method: str, pairs: Any = (), tol: float |
     from ..methods import Auto, method_class, method_from
     from ..pairs import sites_of
 
-    opts: dict[str, Any] = dict(parse_method_options(method_options))
-    if tol is not None:
-        if not tol > 0:
-            raise ParameterError(f"--tol must be > 0, got {tol}")
-        if "tol" in opts:
-            raise ParameterError("give tol either as --tol or as --method-option tol=..., not both")
-        opts["tol"] = tol
+    opts = method_option_values(method_options, tol)
     if not opts:
         return method_from(method)
     name = Auto().choose(model, sites_of(pairs, model.n)).name if method == "auto" else method

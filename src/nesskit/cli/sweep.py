@@ -22,11 +22,11 @@ from .options import (
     PairCommand,
     coerce_method_options,
     method_option,
+    method_option_values,
     method_options_option,
     model_kwargs,
     model_options,
     pair_option,
-    parse_method_options,
     parse_pair_option,
     tol_option,
 )
@@ -179,11 +179,7 @@ def map_command(ctx: click.Context, axis_specs: tuple[str, ...], method: str, pa
         raise ParameterError("--beta/--phi belong to thermal maps: give an axis beta=... or phi=...")
     fixed = _fixed_parameters(ctx, axes, options)
     specs = parse_pair_option(pairs)
-    opts: dict[str, Any] = dict(parse_method_options(method_options))
-    if tol is not None:
-        if "tol" in opts:
-            raise ParameterError("give tol either as --tol or as --method-option tol=..., not both")
-        opts["tol"] = tol
+    opts = method_option_values(method_options, tol)
     if opts and method == "auto":
         raise ParameterError("--method-option/--tol in a sweep need a named --method (auto may pick a different "
                              "method at each point)")

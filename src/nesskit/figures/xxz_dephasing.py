@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq
 
-from ..analysis import LambdaMin
+from ..analysis import LambdaMin, margin_root
 from ..critical import dephasing_critical_formula
 from ..methods import solve
 from ..model import Model
@@ -33,42 +32,24 @@ EXACT_SIZES = (4, 6, 8, 10)
 XX_SIZES = (4, 6, 8, 10, 20, 40, 100)
 
 
-def _method(delta: float, gamma: float) -> str:
-    if delta == 0:
-        return "closed-form"
-    return "matrix-product" if gamma == 0 else "exact"
-
-
 def _model(n: int, delta: float, gamma: float) -> Model:
     return Model(n, coupling=1.0, c=1.0, d=1.0, delta=delta, dephasing=gamma)
 
 
 def lambda_min(n: int, delta: float, gamma: float) -> float:
-    """λ_min of the central pair (⌊n/2⌋, ⌊n/2⌋ + 1), c = d = 1, Γ = 1, by the exact method for (Δ, γ)."""
-    r = solve(_model(n, delta, gamma), _method(delta, gamma))
+    """λ_min of the central pair (⌊n/2⌋, ⌊n/2⌋ + 1), c = d = 1, Γ = 1, by ``auto`` (the exact method for (Δ, γ):
+    closed forms at Δ = 0, SPEC §4; matrix product at γ = 0, §8.1; else the exact M-sector solver)."""
+    r = solve(_model(n, delta, gamma), "auto")
     return float(r.entanglement(n // 2, n // 2 + 1)["lambda_min"])
 
 
 def gamma_critical(n: int, delta: float, high: float = 1.0) -> float:
-    """γ_c at c = d = 1: the root in γ of the policy's margin λ_min + threshold(error) of the central pair.
+    """γ_c at c = d = 1, Γ = 1: where the central pair's policy margin changes sign in γ (Eq. 24 for Δ = 0).
 
-    NaN when the pair is not entangled at γ = 0. The bracket [0, high] is halved from ``high`` until the margin
-    changes sign (entanglement is assumed to fill an interval [0, γ_c)).
+    :func:`nesskit.analysis.margin_root` on ``auto`` (exact methods only), root to 1e-7 in γ; NaN when the pair is
+    not entangled at γ = 0.
     """
-    f = LambdaMin(_model(n, delta, 0.0), "central", "exact" if delta != 0 else "closed-form")
-
-    def margin(g: float) -> float:
-        if g == 0 and delta != 0:
-            r = solve(_model(n, delta, 0.0), "matrix-product")
-            return float(r.entanglement(n // 2, n // 2 + 1)["lambda_min"])
-        return float(np.asarray(f.margin(dephasing=g)).reshape(-1)[0])
-
-    if margin(0.0) >= 0:
-        return float("nan")
-    hi = high
-    while margin(hi) < 0:
-        hi *= 2
-    return float(brentq(margin, 0.0, hi, xtol=1e-7))
+    return margin_root(LambdaMin(_model(n, delta, 0.0), "central", "auto"), "dephasing", 0.0, high, xtol=1e-7)
 
 
 def dephasing_data(quick: bool = False) -> dict[str, Any]:

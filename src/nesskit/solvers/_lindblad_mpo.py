@@ -16,7 +16,7 @@ import numpy as np
 
 
 def lindblad_mpo(generators: Sequence[np.ndarray], tol: float = 1e-13) -> list[np.ndarray]:
-    """MPO W_k[w, v, c, a] (out index c, in index a) of M = Σ_b M_b from the 16 × 16 bond generators.
+    """MPO W_k[w, v, c, a] (out index c, in index a) of M = Σ_b M_b (Eqs. 5–9) from the 16 × 16 bond generators.
 
     Each M_b[(c₁c₂), (a₁a₂)] is split by an SVD over (c₁a₁) | (c₂a₂) into Σ_r A_r ⊗ B_r (singular values
     below ``tol`` × the largest dropped). Channels of the MPO bond: 0 = nothing placed yet (identity), 1 = the

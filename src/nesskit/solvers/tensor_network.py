@@ -490,6 +490,18 @@ def compress(tensors: Sequence[np.ndarray], chi: int | None = None, cutoff: floa
     return ts
 
 
+def _bare_matrix_product(model: Model) -> tuple[Any, Model] | None:
+    """(the matrix_product module, the model without dephasing) if SPEC §8.1 applies to it, else None."""
+    try:
+        from . import matrix_product
+    except ImportError:  # pragma: no cover - method not installed
+        return None
+    bare = model.replace(dephasing=0.0)
+    if matrix_product.why_not(bare) is not None:
+        return None
+    return matrix_product, bare
+
+
 def matrix_product_state(model: Model) -> list[np.ndarray] | None:
     """The exact γ = 0 matrix-product NESS (SPEC §8.1) as an MPS of its Pauli coefficients, or None.
 
@@ -499,13 +511,10 @@ def matrix_product_state(model: Model) -> list[np.ndarray] | None:
     part is C, which is real) and compressed losslessly. None when SPEC §8.1 does not apply to the model
     without dephasing or the realified bond exceeds :data:`MATRIX_PRODUCT_START_MAX_BOND` (generic Δ at large n).
     """
-    try:
-        from . import matrix_product
-    except ImportError:  # pragma: no cover - method not installed
+    found = _bare_matrix_product(model)
+    if found is None:
         return None
-    bare = model.replace(dephasing=0.0)
-    if matrix_product.why_not(bare) is not None:
-        return None
+    matrix_product, bare = found
     op = matrix_product.mpo(bare)
     if 2 * max(op.bond_dimensions, default=1) > MATRIX_PRODUCT_START_MAX_BOND:
         return None
@@ -529,13 +538,10 @@ def matrix_product_state(model: Model) -> list[np.ndarray] | None:
 
 def _matrix_product_start(model: Model) -> list[np.ndarray] | None:
     """Profile and current of the exact γ = 0 matrix-product NESS (SPEC §8.1), if it applies without dephasing."""
-    try:
-        from . import matrix_product
-    except ImportError:  # pragma: no cover - method not installed
+    found = _bare_matrix_product(model)
+    if found is None:
         return None
-    bare = model.replace(dephasing=0.0)
-    if matrix_product.why_not(bare) is not None:
-        return None
+    matrix_product, bare = found
     ref = matrix_product.MatrixProduct(residual_max_n=0).solve(bare)
     return correlated_state(ref.magnetization, ref.current)
 
