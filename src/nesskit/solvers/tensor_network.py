@@ -47,6 +47,7 @@ import scipy.linalg as sla
 from ..errors import ParameterError, SolverError
 from ..model import Model
 from ..operators import PAULIS
+from . import _parity_blocks
 
 #: (I, σˣ, σʸ, σᶻ) in nesskit's basis (SPEC §1): the one Pauli table of :mod:`nesskit.operators`.
 _PAULIS = PAULIS
@@ -163,10 +164,11 @@ class _MPS:
     """A mutable mixed-canonical MPS of the Pauli coefficients C (tensors of shape (χ_l, 4, χ_r)), real."""
 
     def __init__(self, tensors: Sequence[np.ndarray]) -> None:
-        self.tensors = [np.array(t, dtype=float) for t in tensors]
+        # Z₂ block form (``_parity_blocks``): parity[k] labels the left bond of site k; every QR/SVD goes by blocks
+        self.tensors, self.parity = _parity_blocks.label(tensors)
         self.n = len(self.tensors)
-        self.center = self.n - 1
-        self.move_center(0)
+        self.center = 0
+        self._normalise_center()
         self.weight = 1.0  # the tensors hold s^{weight of the Pauli string} C
         self.discarded = 0.0  # sum of the discarded weights (relative, squared 2-norm) since the last reset
 
@@ -182,18 +184,20 @@ class _MPS:
         self.tensors[self.center] = t / nrm
 
     def move_center(self, site: int) -> None:
-        ts = self.tensors
+        ts, par = self.tensors, self.parity
         while self.center < site:
             k = self.center
             a = ts[k]
-            q, r = np.linalg.qr(a.reshape(-1, a.shape[2]))
+            q, r, par[k + 1] = _parity_blocks.block_qr(a.reshape(-1, a.shape[2]),
+                                                       _parity_blocks.fuse(par[k], _parity_blocks.PHYSICAL), par[k + 1])
             ts[k] = q.reshape(a.shape[0], 4, -1)
             ts[k + 1] = np.tensordot(r, ts[k + 1], axes=(1, 0))
             self.center += 1
         while self.center > site:
             k = self.center
             a = ts[k]
-            q, r = np.linalg.qr(a.reshape(a.shape[0], -1).T)
+            q, r, par[k] = _parity_blocks.block_qr(a.reshape(a.shape[0], -1).T,
+                                                   _parity_blocks.fuse(_parity_blocks.PHYSICAL, par[k + 1]), par[k])
             ts[k] = q.T.reshape(-1, 4, a.shape[2])
             ts[k - 1] = np.tensordot(ts[k - 1], r.T, axes=(2, 0))
             self.center -= 1
@@ -207,7 +211,9 @@ class _MPS:
         l, r = theta.shape[0], theta.shape[3]
         theta = np.tensordot(gate.reshape(4, 4, 4, 4), theta, axes=((2, 3), (1, 2)))  # (c, d, l, r)
         theta = theta.transpose(2, 0, 1, 3).reshape(l * 4, 4 * r)
-        u, s, vt = _svd(theta)
+        pb = _parity_blocks
+        u, s, vt, labels = pb.block_svd(theta, pb.fuse(self.parity[bond], pb.PHYSICAL),
+                                        pb.fuse(pb.PHYSICAL, self.parity[bond + 2]))
         total = float(s @ s)
         if not np.isfinite(total) or total == 0:
             raise SolverError("the tensor-network state became zero or non-finite; reduce dt")
@@ -219,6 +225,7 @@ class _MPS:
         self.discarded += float(s[keep:] @ s[keep:]) / total
         s = s[:keep] / math.sqrt(float(s[:keep] @ s[:keep]))
         u, vt = u[:, :keep], vt[:keep]
+        self.parity[bond + 1] = labels[:keep]
         if rightwards:
             self.tensors[bond] = u.reshape(l, 4, keep)
             self.tensors[bond + 1] = (s[:, None] * vt).reshape(keep, 4, r)
@@ -577,6 +584,7 @@ class _Phase:
     stalled: bool = False
     deltas: list[float] = field(default_factory=list)
     extrapolations: int = 0
+    rejected_extrapolations: int = 0
 
 
 def _remaining(deltas: Sequence[float], floor: float) -> tuple[float, float]:
@@ -635,7 +643,7 @@ def _extrapolate(mps: _MPS, previous: Sequence[np.ndarray], ratio: float, chi: i
             t[x.shape[0]:, :, x.shape[2]:] = y
             out.append(t)
     new = _MPS(compress(out, chi, cutoff))
-    mps.tensors, mps.center = new.tensors, new.center
+    mps.tensors, mps.center, mps.parity = new.tensors, new.center, new.parity
 
 
 def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_time: float, tol: float,
@@ -650,6 +658,7 @@ def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_t
     _, _, prev = _observables(mps)
     deltas: list[float] = []
     previous_state: list[np.ndarray] | None = None
+    jumped: tuple[list[np.ndarray], np.ndarray, float] | None = None  # (state before the jump, its obs, its change)
     while True:
         if extrapolate:
             previous_state = [np.array(t) for t in mps.tensors]
@@ -659,6 +668,18 @@ def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_t
         _, _, obs = _observables(mps)
         delta = float(np.max(np.abs(obs - prev)))
         prev = obs
+        if jumped is not None:
+            before, before_obs, before_delta = jumped
+            jumped = None
+            if not delta < before_delta:
+                # the jump made the relaxation worse (truncation noise amplified by (1 + r)/(1 − r) at a saturated
+                # bond): go back to the evolved state and stop extrapolating in this phase
+                restored = _MPS(before)
+                mps.tensors, mps.center, mps.parity = restored.tensors, restored.center, restored.parity
+                extrapolate = False
+                phase.rejected_extrapolations += 1
+                prev = before_obs
+                continue
         phase.deltas.append(delta)
         deltas.append(delta)
         phase.rate = delta / (steps * prop.dt)
@@ -674,6 +695,7 @@ def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_t
         if extrapolate and previous_state is not None and len(deltas) >= 3 and delta > 10 * tol:
             r1, r2 = deltas[-1] / max(deltas[-2], 1e-300), deltas[-2] / max(deltas[-3], 1e-300)
             if 0.3 < r1 < 1 and abs(r1 - r2) < 0.1 * r1:
+                jumped = ([np.array(t) for t in mps.tensors], obs, delta)
                 _extrapolate(mps, previous_state, min(r1, EXTRAPOLATION_MAX_RATIO), prop.chi, prop.cutoff)
                 phase.extrapolations += 1
                 _, _, prev_new = _observables(mps)
@@ -875,6 +897,8 @@ def solve(
                                                                   len(phases) > 1 else "")
                  + f"; evolved t = {sum(ph.time for ph in phases):g}"
                  + ("; stopped at the evolution's noise floor" if last.stalled else "")
+                 + (f"; {sum(ph.extrapolations for ph in phases)} geometric extrapolation(s), "
+                    f"{sum(ph.rejected_extrapolations for ph in phases)} undone" if extrapolate else "")
                  + f"; relaxation time ~{max(ph.tau for ph in phases):.3g}; Pauli-basis MPS, real; Hermitian and "
                  "unit trace by construction")
     checks: dict[str, float | int | None] = {
