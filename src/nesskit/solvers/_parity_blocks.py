@@ -131,9 +131,9 @@ def label(tensors: Sequence[np.ndarray], rank_tol: float = 1e-14) -> tuple[list[
     for k in range(n - 1, 0, -1):
         a = ts[k]
         m = a.reshape(a.shape[0], -1)
-        u, s, vt, labels = block_svd(m, par[k], fuse(PHYSICAL, par[k + 1]))
+        u, s, vt, bond_labels = block_svd(m, par[k], fuse(PHYSICAL, par[k + 1]))
         keep = max(1, int(np.count_nonzero(s > rank_tol * s[0]))) if s.size and s[0] > 0 else 1
         ts[k] = vt[:keep].reshape(keep, 4, a.shape[2])
         ts[k - 1] = np.tensordot(ts[k - 1], u[:, :keep] * s[:keep], axes=(2, 0))
-        par[k] = labels[:keep]
+        par[k] = bond_labels[:keep]
     return ts, par
