@@ -606,6 +606,10 @@ def _remaining(deltas: Sequence[float], floor: float) -> tuple[float, float]:
     return deltas[-1] * r / (1 - r), r
 
 
+#: ``bond_ramp``: stages below this bond dimension are skipped; each stage relaxes to this × tol (at least 1e-7)
+RAMP_MIN_BOND = 12
+RAMP_TOL_FACTOR = 100.0
+
 #: Largest ratio per chunk used by the geometric extrapolation (it multiplies the state's noise by (1 + r)/(1 − r)).
 EXTRAPOLATION_MAX_RATIO = 0.9
 
@@ -748,8 +752,9 @@ def solve(
     trotter_check: str = "auto",
     max_error: float = 1e-4,
     start: str = "auto",
-    extrapolate: bool = False,
+    extrapolate: bool = True,
     pauli_weight: float = 1.0,
+    bond_ramp: bool = True,
     guess: Any = None,
 ) -> Any:
     """The NESS of ``model`` as an MPS of its Pauli coefficients, by TEBD (SPEC §8.2).
@@ -808,7 +813,8 @@ def solve(
             short = solve(model.replace(n=max(n // 2, 4)), bond_dimension=bond_dimension, cutoff=cutoff, dt=dt,
                           trotter_order=trotter_order, tol=max(tol, 1e-6), max_time=max_time,
                           max_wall_time=max_wall_time, chunk_time=chunk_time, trotter_check="none",
-                          max_error=1.0, start="auto", extrapolate=extrapolate, pauli_weight=pauli_weight)
+                          max_error=1.0, start="auto", extrapolate=extrapolate, pauli_weight=pauli_weight,
+                          bond_ramp=bond_ramp)
             scale = _xx_current(model, n) / _xx_current(model, short.n) if model.mu else 1.0
             tensors = stretch(short.magnetization, float(np.mean(short.current)), n, scale)
             notes.append(f"start: the solution of n = {short.n} stretched "
@@ -850,6 +856,23 @@ def solve(
                 "discarded_weight": 0.0, "dt": None, "evolution_time": 0.0, "observable_rate": None,
                 "relaxation_remaining": None, "relaxation_time": None, "trotter_error": None,
                 "truncation_error": 0.0}, error=40 * mc_half / abs(c0_half), iterations=0)
+    ramp_phases: list[_Phase] = []
+    ramp_bonds: list[int] = []
+    if bond_ramp:
+        # the transient from a start with the wrong correlations needs a larger bond than the NESS itself: relax at
+        # χ/4 and χ/2 first (loose tol, cheap), then at χ from there
+        for chi_k in (bond_dimension // 4, bond_dimension // 2):
+            if chi_k < RAMP_MIN_BOND or chi_k >= 4 ** (n // 2) or max(mps.bond_dimensions, default=1) > chi_k:
+                continue
+            ramp_phases.append(_Phase(dt))
+            ramp_bonds.append(chi_k)
+            _relax(mps, _Propagator(gens, dt, trotter_order, chi_k, cutoff, pauli_weight), ramp_phases[-1],
+                   t_max, chunk, max(RAMP_TOL_FACTOR * tol, 1e-7), deadline, extrapolate)
+            if max(mps.bond_dimensions, default=1) < chi_k:
+                break  # the cutoff, not χ, set the bond: no need for the next stage
+        if ramp_phases:
+            notes.append("bond ramp: relaxed at χ = " + ", ".join(str(chi) for chi in ramp_bonds)
+                         + f" first (t = {sum(ph.time for ph in ramp_phases):g})")
     prop = _Propagator(gens, dt, trotter_order, bond_dimension, cutoff, pauli_weight)
     phases = [_Phase(dt)]
     obs = _relax(mps, prop, phases[0], t_max, chunk, tol, deadline, extrapolate)
@@ -882,7 +905,8 @@ def solve(
                else f"max_time = {t_max:g}")
         raise SolverError(
             f"tensor network did not relax to the steady state within {why} (evolved t = "
-            f"{sum(ph.time for ph in phases):g}; last change per unit time {last.rate:.2e}, tol = {tol:.1e}); "
+            f"{sum(ph.time for ph in ramp_phases + phases):g}; last change per unit time {last.rate:.2e}, "
+            f"tol = {tol:.1e}); "
             + (f"the bond dimension is saturated (χ = {chi_used}) and the truncation noise keeps the state "
                "moving: raise bond_dimension first; else " if chi_used >= bond_dimension else "")
             + "raise max_time (the relaxation time grows like n² for diffusive chains), start from a nearby "
@@ -895,7 +919,7 @@ def solve(
             f"{trotter_error}, truncation {truncation:.1e}, relaxation {remaining:.1e}); lower dt or {hint}")
     notes.append(f"TEBD order {trotter_order}, dt = {dt:g}" + (f" then {dt / 2:g} (Trotter check)" if
                                                                   len(phases) > 1 else "")
-                 + f"; evolved t = {sum(ph.time for ph in phases):g}"
+                 + f"; evolved t = {sum(ph.time for ph in ramp_phases + phases):g}"
                  + ("; stopped at the evolution's noise floor" if last.stalled else "")
                  + (f"; {sum(ph.extrapolations for ph in phases)} geometric extrapolation(s), "
                     f"{sum(ph.rejected_extrapolations for ph in phases)} undone" if extrapolate else "")
@@ -906,7 +930,7 @@ def solve(
         "bond_dimension_limit": bond_dimension,
         "discarded_weight": mps.discarded,
         "dt": last.dt,
-        "evolution_time": sum(ph.time for ph in phases),
+        "evolution_time": sum(ph.time for ph in ramp_phases + phases),
         "observable_rate": last.rate,
         "relaxation_remaining": remaining,
         "relaxation_time": max(ph.tau for ph in phases),
@@ -916,7 +940,7 @@ def solve(
     plain = mps.tensors if pauli_weight == 1.0 else _weigh(mps.tensors, 1.0 / pauli_weight)
     mc, cc, c0 = residual_norm(plain, mpo)
     return _result(model, mps, pauli_weight, t_start, notes, mc, cc, c0, checks, error=error,
-                   iterations=sum(ph.steps for ph in phases))
+                   iterations=sum(ph.steps for ph in ramp_phases + phases))
 
 
 def _result(model: Model, mps: _MPS, weight: float, t_start: float, notes: list[str], mc: float, cc: float,
@@ -1011,9 +1035,16 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
         ``"closed-form"``.
     extrapolate : bool
         Jump to the geometric limit of the relaxation when the changes per chunk fall by a steady ratio (the
-        slowest mode skipped instead of waited for; default False). Measured on the XX chain, n = 20, γ = 0.1:
-        evolution time 52 → 38 at equal accuracy; off by default because at n ≤ 6 the jump's recompression noise
-        kept two test cases from settling (``benchmarks/results_tensor_network.md``).
+        slowest mode skipped instead of waited for; default True). A jump after which the next change is not
+        smaller is undone and extrapolation stops for that phase (at a saturated bond the jump can amplify the
+        truncation noise: n = 20, χ = 32 ran away without this guard). The notes count jumps and undone jumps.
+    bond_ramp : bool
+        Relax first at χ/4 and χ/2 (stages below 12, or that could not truncate, are skipped) to a loose tolerance
+        (100 × tol, at least 1e-7), then at χ (default True). Far from the NESS the state needs a much larger bond
+        than the NESS itself (n = 20, XX, γ = 0.1: χ = 64 saturated until t ≈ 20, 24 at the end), so the stages
+        carry the expensive part of the way at a small bond: n = 20 128 s → 51 s, n = 40 434 s → 123 s, both with
+        another job on the second core
+        (``benchmarks/results_tensor_network.md``).
 
     pauli_weight : float
         s ∈ (0, 1]: the MPS holds s^(number of non-identity factors) C, so that truncation (optimal in the 2-norm of
@@ -1042,8 +1073,9 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
     trotter_check: str = "auto"
     max_error: float = 1e-4
     start: str = "auto"
-    extrapolate: bool = False
+    extrapolate: bool = True
     pauli_weight: float = 1.0
+    bond_ramp: bool = True
 
     def __post_init__(self) -> None:
         from ..errors import check_int, check_nonnegative, check_positive
@@ -1067,6 +1099,8 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
             raise ParameterError(f"start must be one of {STARTS}, got {self.start!r}")
         if not isinstance(self.extrapolate, bool):
             raise ParameterError(f"extrapolate must be True or False, got {self.extrapolate!r}")
+        if not isinstance(self.bond_ramp, bool):
+            raise ParameterError(f"bond_ramp must be True or False, got {self.bond_ramp!r}")
         object.__setattr__(self, "pauli_weight", check_positive("pauli_weight", self.pauli_weight))
         if self.pauli_weight > 1.0:
             raise ParameterError(f"pauli_weight must be in (0, 1] (allowed range), got {self.pauli_weight!r}")
