@@ -381,3 +381,20 @@ def test_a_jump_that_makes_things_worse_is_undone(monkeypatch):
     res = TensorNetwork(dt=0.1, start="infinite-temperature", bond_ramp=False).solve(model)
     assert "1 geometric extrapolation(s), 1 undone" in res.diagnostics.notes
     np.testing.assert_allclose(res.magnetization, closed_form.magnetization(n, 1, 1, 1, 0, g), atol=1e-6)
+
+
+def test_local_residual_is_the_half_weighted_dense_residual():
+    """checks["local_residual"] = ‖W M C‖/|C₀| with W = 2^{−(non-identity factors)}, from the dense generator."""
+    model = Model(4, delta=0.8, c=0.6, d=-0.2, dephasing=0.1, fields=[0.3, -0.1, 0.0, 0.2], coupling=1.0)
+    rng = np.random.default_rng(5)
+    ts = [t + 0.2 * rng.standard_normal(t.shape) for t in tn.correlated_state([0.3, 0.1, -0.2, -0.4],
+                                                                               [0.1, 0.2, 0.15])]
+    full = ts[0]
+    for t in ts[1:]:
+        full = np.tensordot(full, t, axes=(-1, 0))
+    c = full.reshape(-1)
+    w = np.ones(1)
+    for _ in range(4):
+        w = np.kron(w, [1.0, 0.5, 0.5, 0.5])
+    want = np.linalg.norm(w * (_full_generator(model) @ c)) / abs(c[0])
+    assert tn._local_residual(ts, tn.bond_generators(model)) == pytest.approx(want, rel=1e-10)
