@@ -25,6 +25,7 @@ import time
 
 import numpy as np
 
+from nesskit.errors import SolverError
 from nesskit.model import Model
 from nesskit.solvers import closed_form
 from nesskit.solvers.tensor_network import TensorNetwork
@@ -87,7 +88,8 @@ def main() -> None:
     parser.add_argument("--max-wall-time", type=float, default=None)
     parser.add_argument("--max-error", type=float, default=1e-4)
     parser.add_argument("--tol", type=float, default=1e-9)
-    parser.add_argument("--extrapolate", action="store_true")
+    parser.add_argument("--extrapolate", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--bond-ramp", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--pauli-weight", type=float, default=1.0)
     parser.add_argument("--delta", type=float, default=0.5)
     parser.add_argument("--c", type=float, default=1.0)
@@ -99,9 +101,14 @@ def main() -> None:
     method = TensorNetwork(bond_dimension=args.bond_dimension, dt=args.dt, cutoff=args.cutoff,
                            trotter_check=args.trotter_check, max_wall_time=args.max_wall_time,
                            max_error=args.max_error, tol=args.tol, extrapolate=args.extrapolate,
-                           pauli_weight=args.pauli_weight)
+                           pauli_weight=args.pauli_weight, bond_ramp=args.bond_ramp)
     t0 = time.perf_counter()
-    res = method.solve(model)
+    try:
+        res = method.solve(model)
+    except SolverError as exc:
+        print(json.dumps({"case": args.case, "n": model.n, "options": method.options(), "outcome": "SolverError",
+                          "wall_time_s": round(time.perf_counter() - t0, 1), "message": str(exc)}))
+        return
     wall = time.perf_counter() - t0
     checks = res.diagnostics.checks
     pairs = ref["pairs"]
@@ -119,6 +126,7 @@ def main() -> None:
         "current_spread": checks["current_spread"],
         "residual": res.diagnostics.residual,
         "relative_residual": checks["relative_residual"],
+        "local_residual": checks["local_residual"],
         "max_dev_magnetization": float(np.max(np.abs(res.magnetization - ref["magnetization"]))),
         "max_dev_current": float(np.max(np.abs(res.current - ref["current"]))),
         "max_dev_pairs": {f"{i},{j}": float(np.max(np.abs(res.pair(i, j) - rho)))
