@@ -612,7 +612,7 @@ def _remaining(deltas: Sequence[float], floor: float) -> tuple[float, float]:
 
 
 #: ``bond_ramp``: stages below this bond dimension are skipped; each stage relaxes to this × tol (at least 1e-7)
-#: ``diagnostics.error`` is at least this × ``checks["local_residual"]`` (see :func:`_local_residual`)
+#: ``diagnostics.error`` is at least this × ``checks["local_residual"]`` (see ``_local_residual``)
 LOCAL_RESIDUAL_FACTOR = 2.0
 RAMP_MIN_BOND = 12
 RAMP_TOL_FACTOR = 100.0
