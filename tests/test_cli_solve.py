@@ -161,10 +161,10 @@ def test_method_options_reach_the_method_and_are_checked():
 
     runner = CliRunner()
     base = ["solve", "--n", "4", "--mu", "1", "--dephasing", "0.1", "--method", "tensor-network", "--json"]
-    ok = runner.invoke(main, [*base, "-o", "bond_dimension=7", "-o", "trotter_check=none", "-o", "tol=1e-7"])
+    ok = runner.invoke(main, [*base, "-o", "bond_dimension=16", "-o", "trotter_check=none", "-o", "tol=1e-7"])
     assert ok.exit_code == 0, ok.output
     out = json.loads(ok.output)
-    assert out["diagnostics"]["checks"]["bond_dimension_limit"] == 7
+    assert out["diagnostics"]["checks"]["bond_dimension_limit"] == 16
     assert out["diagnostics"]["checks"]["trotter_error"] is None
     for args, word in ([["-o", "bond_dim=7"]], "bond_dim"), ([["-o", "dt=2"]], "dt"), \
             ([["-o", "bond_dimension"]], "KEY=VALUE"), ([["-o", "tol=1e-7", "--tol", "1e-7"]], "tol"):
