@@ -398,3 +398,11 @@ def test_local_residual_is_the_half_weighted_dense_residual():
         w = np.kron(w, [1.0, 0.5, 0.5, 0.5])
     want = np.linalg.norm(w * (_full_generator(model) @ c)) / abs(c[0])
     assert tn._local_residual(ts, tn.bond_generators(model)) == pytest.approx(want, rel=1e-10)
+
+
+def test_max_error_checks_the_measured_estimate_and_error_keeps_the_floor():
+    model = Model(4, coupling=1.0, mu=1.0, dephasing=0.1)
+    res = TensorNetwork(tol=1e-7).solve(model)
+    assert res.diagnostics.error >= 2 * res.diagnostics.checks["local_residual"] > 0
+    with pytest.raises(SolverError, match="max_error"):
+        TensorNetwork(tol=1e-7, max_error=1e-12).solve(model)

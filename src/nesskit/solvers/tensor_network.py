@@ -915,8 +915,14 @@ def solve(
     plain = mps.tensors if pauli_weight == 1.0 else _weigh(mps.tensors, 1.0 / pauli_weight)
     local = _local_residual(plain, gens)
     # the residual's floor: over a grid of 72 chains (Δ ∈ [−2, 2], γ ≤ 0.5, three drivings, n = 6) the deviation from
-    # the exact NESS was 0.06–1.0 × the local residual, also where relaxation, Trotter and truncation terms missed it
+    # the exact NESS was 0.06–1.18 × the local residual, also where relaxation, Trotter and truncation terms missed it
     error = max(error, LOCAL_RESIDUAL_FACTOR * local)
+    # what max_error is checked against: the measured parts only (the relaxation remainder, a Trotter error measured
+    # by relaxing again at dt/2, the residual's floor). The linear-response terms (truncation, the one-step Trotter
+    # estimate) are multiplied by the relaxation time, which a noise floor inflates (n = 100: 4e-3 against an
+    # actual ~5e-7): they stay in diagnostics.error, but alone they do not reject a result.
+    measured = max(remaining + (trotter_error if check == "relax" and trotter_error is not None else 0.0),
+                   LOCAL_RESIDUAL_FACTOR * local)
     if not all(ph.converged for ph in phases):
         why = ("the wall-time limit max_wall_time" if time.perf_counter() > deadline
                else f"max_time = {t_max:g}")
@@ -928,13 +934,18 @@ def solve(
                "moving: raise bond_dimension first; else " if chi_used >= bond_dimension else "")
             + "raise max_time (the relaxation time grows like n² for diffusive chains), start from a nearby "
             "solution (guess=...), or loosen tol")
-    if error > max_error:
+    if measured > max_error:
         hint = (f"raise bond_dimension (now {bond_dimension}, used {chi_used})" if chi_used >= bond_dimension
                 else "lower cutoff")
         raise SolverError(
-            f"tensor network error estimate {error:.2e} exceeds max_error = {max_error:.1e} (Trotter "
+            f"tensor network error estimate {measured:.2e} exceeds max_error = {max_error:.1e} (Trotter "
             f"{trotter_error}, truncation {truncation:.1e}, relaxation {remaining:.1e}, "
             f"{LOCAL_RESIDUAL_FACTOR:g} × local residual {LOCAL_RESIDUAL_FACTOR * local:.1e}); lower dt or {hint}")
+    if error > max_error:
+        trotter_text = "None" if trotter_error is None else f"{trotter_error:.1e}"
+        notes.append(f"diagnostics.error {error:.1e} is set by the linear-response terms (truncation {truncation:.1e}, "
+                     f"Trotter {trotter_text}, relaxation time {max(ph.tau for ph in phases):.3g}); the measured "
+                     f"estimate is {measured:.1e}")
     notes.append(f"TEBD order {trotter_order}, dt = {dt:g}" + (f" then {dt / 2:g} (Trotter check)" if
                                                                   len(phases) > 1 else "")
                  + f"; evolved t = {sum(ph.time for ph in ramp_phases + phases):g}"
@@ -1058,7 +1069,10 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
         of ``diagnostics.error`` (checks["trotter_error"] is None). ``"auto"``: ``"relax"`` for n ≤ 16, else
         ``"step"``.
     max_error : float
-        Raise :class:`~nesskit.errors.SolverError` if ``diagnostics.error`` exceeds this (default 1e-4).
+        Raise :class:`~nesskit.errors.SolverError` if the measured part of the error estimate exceeds this (default
+        1e-4): the relaxation remainder plus a Trotter error measured by relaxing again at dt/2, or 2 × the local
+        residual if larger. The linear-response terms (truncation, the one-step Trotter estimate), which the
+        relaxation time multiplies, stay in ``diagnostics.error`` (and a note says so) but alone do not reject.
     start : {"auto", "closed-form", "matrix-product", "product", "infinite-temperature", "stretch"}
         The starting state when no ``guess`` is given: the XX closed form's profile and current (SPEC §4) as a
         χ = 4 MPS, the profile and current of the γ = 0 matrix-product NESS (SPEC §8.1; c = d = ±1), a product
