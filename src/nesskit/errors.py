@@ -75,6 +75,16 @@ def check_int(name: str, value: object, minimum: int) -> int:
     return k
 
 
+def check_bool(name: str, value: object) -> bool:
+    """Return ``value`` if it is True or False; anything else (``1``, ``"yes"``, ``None``, ``np.bool_``) is refused.
+
+    The error names the parameter, like the other checks here.
+    """
+    if not isinstance(value, bool):
+        raise ParameterError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
 def check_profile(name: str, value: float | Sequence[float] | np.ndarray, length: int,
                   nonnegative: bool = False) -> tuple[float, ...]:
     """Broadcast a scalar, or check a sequence of ``length`` values; return a tuple of floats.

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .errors import ParameterError, check_int, check_positive
+from .errors import ParameterError, check_bool, check_int, check_positive
 from .model import Model
 from .ness import NESS
 from .pairs import sites_of
@@ -238,8 +238,7 @@ class Exact(Method):
         object.__setattr__(self, "max_refinements", check_int("max_refinements", self.max_refinements, 0))
         if self.linear_solver not in _LINEAR_SOLVERS:
             raise ParameterError(f"linear_solver must be one of {_LINEAR_SOLVERS}, got {self.linear_solver!r}")
-        if not isinstance(self.strict, bool):
-            raise ParameterError(f"strict must be True or False, got {self.strict!r}")
+        check_bool("strict", self.strict)
         if self.threads is not None:
             object.__setattr__(self, "threads", check_int("threads", self.threads, 1))
         if self.memory_limit is not None:
@@ -338,8 +337,7 @@ class Auto(Method):
         if unknown:
             raise ParameterError(f"exclude: unknown method(s) {unknown}; known: {list(METHOD_ORDER)}")
         object.__setattr__(self, "exclude", exclude)
-        if not isinstance(self.approximate, bool):
-            raise ParameterError(f"approximate must be True or False, got {self.approximate!r}")
+        check_bool("approximate", self.approximate)
 
     def candidates(self) -> list[Method]:
         """Default-constructed methods, in the order they are tried."""

@@ -70,6 +70,7 @@ def dephasing_data(quick: bool = False) -> dict[str, Any]:
 
 
 def plot_dephasing(data: dict[str, Any]) -> Any:
+    """Left: the central pair's λ_min against γ per Δ; right: γ_c(n) per Δ against the XX chain's Eq. 24 (log–log)."""
     fig, axes = _figure(10.0, 4.0, ncols=2)
     ax, bx = axes[0]
     styles = {6: ":", 8: "-.", 10: "--", 20: "-", 40: "-", 100: "-"}

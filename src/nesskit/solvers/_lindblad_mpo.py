@@ -91,6 +91,12 @@ def residual_norm(tensors: Sequence[np.ndarray], mpo: Sequence[np.ndarray]) -> t
         mc_tensors.append(t.reshape(sh[0] * sh[1], 4, sh[3] * sh[4]))
     mc, log_mc = _norm(mc_tensors)
     cc, log_cc = _norm(tensors)
+    return mc * math.exp(log_mc), cc * math.exp(log_cc), trace_coefficient(tensors)
+
+
+def trace_coefficient(tensors: Sequence[np.ndarray]) -> float:
+    """C[0…0] of the MPS C (2ⁿ Tr ρ up to its normalisation): the product of the identity components, rescaled
+    per site so that long chains neither overflow nor underflow."""
     tr = np.ones(1)
     log_tr = 0.0
     for a in tensors:
@@ -98,4 +104,4 @@ def residual_norm(tensors: Sequence[np.ndarray], mpo: Sequence[np.ndarray]) -> t
         scale = float(np.max(np.abs(tr))) or 1.0
         tr = tr / scale
         log_tr += math.log(scale)
-    return mc * math.exp(log_mc), cc * math.exp(log_cc), float(tr[0]) * math.exp(log_tr)
+    return float(tr[0]) * math.exp(log_tr)

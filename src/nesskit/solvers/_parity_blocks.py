@@ -25,7 +25,8 @@ def fuse(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (np.asarray(a)[:, None] + np.asarray(b)[None, :]).reshape(-1) % 2
 
 
-def _svd(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def robust_svd(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Thin SVD by LAPACK's gesdd, or gesvd (slower, robust) where gesdd fails to converge."""
     try:
         return np.linalg.svd(m, full_matrices=False)
     except np.linalg.LinAlgError:  # gesdd failed to converge: the slower, robust driver
@@ -74,7 +75,7 @@ def block_svd(m: np.ndarray, rows: np.ndarray,
     """
     parts = []
     for p, ri, ci in _blocks(rows, cols):
-        u, s, vt = _svd(m[np.ix_(ri, ci)])
+        u, s, vt = robust_svd(m[np.ix_(ri, ci)])
         parts.append((p, ri, ci, u, s, vt))
     if not parts:
         raise ValueError("block_svd: no nonzero parity block (the state is not even)")

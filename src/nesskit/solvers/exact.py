@@ -49,7 +49,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from threadpoolctl import threadpool_limits
 
-from ..errors import ParameterError, SolverError, check_int, check_positive
+from ..errors import ParameterError, SolverError, check_bool, check_int, check_positive
 from ..model import Model
 from ..ness import NESS, Diagnostics
 from ._exact_krylov import HermitianPacking, KrylovRun, SectorPreconditioner, refined_gmres
@@ -337,8 +337,7 @@ def solve(
         threads = check_int("threads", threads, 1)
     if memory_limit is not None:
         memory_limit = check_positive("memory_limit", memory_limit)
-    if not isinstance(strict, bool):
-        raise ParameterError(f"strict must be True or False, got {strict!r}")
+    check_bool("strict", strict)
     refusal = memory_refusal(model.n, restart=restart, linear_solver=linear_solver, memory_limit=memory_limit)
     if refusal is not None:
         raise ExactMemoryError(refusal)

@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..entanglement import xstate_measures_from_populations
-from ..errors import ParameterError, SolverError, check_int
+from ..errors import ParameterError, SolverError, check_bool, check_int
 from ..methods import Method
 from ..model import Model
 from ..ness import NESS, Diagnostics
@@ -987,8 +987,7 @@ def solve(model: Model, *, truncate: bool = True, residual_max_n: int = RESIDUAL
     if not isinstance(model, Model):
         raise ParameterError(f"model must be a nesskit.Model, got {type(model).__name__}")
     residual_max_n = check_int("residual_max_n", residual_max_n, 0)
-    if not isinstance(truncate, bool):
-        raise ParameterError(f"truncate must be True or False, got {truncate!r}")
+    check_bool("truncate", truncate)
     params = CanonicalParameters.from_model(model)
     n = params.n
     co = params.coefficients(truncate)
@@ -1100,8 +1099,7 @@ def grid_pair_measures(n: int, delta: Any, coupling_left: Any, coupling_right: A
         with ``profile=True`` also ``magnetization``: S + (n,) (⟨σᶻ_j⟩, j = 1..n).
     """
     n = check_int("n", n, 2)
-    if not isinstance(profile, bool):
-        raise ParameterError(f"profile must be True or False, got {profile!r}")
+    check_bool("profile", profile)
     if sign not in (1, -1) or isinstance(sign, bool):
         raise ParameterError(f"sign must be 1 (c = d = 1) or -1 (c = d = -1), got {sign!r}")
     try:
@@ -1189,8 +1187,7 @@ class MatrixProduct(Method):
     residual_max_n: int = RESIDUAL_MAX_N
 
     def __post_init__(self) -> None:
-        if not isinstance(self.truncate, bool):
-            raise ParameterError(f"truncate must be True or False, got {self.truncate!r}")
+        check_bool("truncate", self.truncate)
         check_int("residual_max_n", self.residual_max_n, 0)
 
     def why_not(self, model: Model, pairs: Sequence[tuple[int, int]] = ()) -> str | None:

@@ -53,6 +53,7 @@ from ..errors import ParameterError, SolverError
 from ..model import Model
 from ..operators import PAULIS
 from . import _parity_blocks
+from ._lindblad_mpo import lindblad_mpo, residual_norm, trace_coefficient
 
 #: (I, σˣ, σʸ, σᶻ) in nesskit's basis (SPEC §1): the one Pauli table of :mod:`nesskit.operators`.
 _PAULIS = PAULIS
@@ -158,13 +159,6 @@ def _layers(order: int, steps: int) -> list[tuple[int, float]]:
 # ---------------------------------------------------------------------------------------------------------
 # the matrix-product state of the Pauli coefficients
 # ---------------------------------------------------------------------------------------------------------
-def _svd(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    try:
-        return np.linalg.svd(m, full_matrices=False)
-    except np.linalg.LinAlgError:  # gesdd failed to converge: the slower, robust driver
-        return sla.svd(m, full_matrices=False, lapack_driver="gesvd")
-
-
 class _MPS:
     """A mutable mixed-canonical MPS of the Pauli coefficients C (tensors of shape (χ_l, 4, χ_r)), real."""
 
@@ -404,13 +398,18 @@ def _weigh(tensors: Sequence[np.ndarray], factor: float) -> list[np.ndarray]:
     return out
 
 
+def _weigh_generators(generators: Sequence[np.ndarray], weight: float) -> list[np.ndarray]:
+    """The bond generators acting on s^{weight of the Pauli string} C instead of C: W M_b W⁻¹."""
+    w = np.kron(_site_weights(weight), _site_weights(weight))
+    return [w[:, None] * g / w[None, :] for g in generators]
+
+
 class _Propagator:
     """TEBD of dC/dt = 𝓛C with cached gates exp(w dt 𝓛_b)."""
 
     def __init__(self, generators: Sequence[np.ndarray], dt: float, order: int, chi: int, cutoff: float,
                  weight: float = 1.0) -> None:
-        w = np.kron(_site_weights(weight), _site_weights(weight))
-        self.generators = [w[:, None] * g / w[None, :] for g in generators]
+        self.generators = _weigh_generators(generators, weight)
         self.weight = weight
         self.dt, self.order, self.chi, self.cutoff = dt, order, chi, cutoff
         self._gates: dict[tuple[int, float], np.ndarray] = {}
@@ -489,7 +488,7 @@ def compress(tensors: Sequence[np.ndarray], chi: int | None = None, cutoff: floa
         ts[k - 1] = np.tensordot(ts[k - 1], r.T, axes=(2, 0))
     for k in range(n - 1):
         a = ts[k]
-        u, sv, vt = _svd(a.reshape(-1, a.shape[2]))
+        u, sv, vt = _parity_blocks.robust_svd(a.reshape(-1, a.shape[2]))
         total = float(sv @ sv)
         keep = len(sv)
         if total > 0 and cutoff > 0:
@@ -611,21 +610,15 @@ def _remaining(deltas: Sequence[float], floor: float) -> tuple[float, float]:
     return deltas[-1] * r / (1 - r), r
 
 
-#: ``bond_ramp``: stages below this bond dimension are skipped; each stage relaxes to this × tol (at least 1e-7)
 #: ``diagnostics.error`` is at least this × ``checks["local_residual"]`` (see ``_local_residual``)
 LOCAL_RESIDUAL_FACTOR = 2.0
+#: ``bond_ramp``: stages below this bond dimension are skipped
 RAMP_MIN_BOND = 12
+#: ``bond_ramp``: each stage relaxes to this × tol (at least 1e-7)
 RAMP_TOL_FACTOR = 100.0
 
 #: Largest ratio per chunk used by the geometric extrapolation (it multiplies the state's noise by (1 + r)/(1 − r)).
 EXTRAPOLATION_MAX_RATIO = 0.9
-
-
-def _trace_coefficient(tensors: Sequence[np.ndarray]) -> float:
-    v = np.ones(1)
-    for t in tensors:
-        v = v @ t[:, 0, :]
-    return float(v[0])
 
 
 def _extrapolate(mps: _MPS, previous: Sequence[np.ndarray], ratio: float, chi: int, cutoff: float) -> None:
@@ -637,7 +630,7 @@ def _extrapolate(mps: _MPS, previous: Sequence[np.ndarray], ratio: float, chi: i
     """
     a = [np.array(t) for t in mps.tensors]
     b = [np.array(t) for t in previous]
-    ta, tb = _trace_coefficient(a), _trace_coefficient(b)
+    ta, tb = trace_coefficient(a), trace_coefficient(b)
     a[0] = a[0] / (ta * (1 - ratio))
     b[0] = b[0] * (-ratio / (tb * (1 - ratio)))
     n = len(a)
@@ -852,8 +845,6 @@ def solve(
     mps = _MPS(tensors)
     mps.weight = pauli_weight
     gens = bond_generators(model)
-    from ._lindblad_mpo import lindblad_mpo, residual_norm
-
     mpo = lindblad_mpo(gens)
     if max(mps.bond_dimensions, default=1) <= bond_dimension:
         plain = mps.tensors if pauli_weight == 1.0 else _weigh(mps.tensors, 1.0 / pauli_weight)
@@ -978,10 +969,7 @@ def _local_residual(plain: Sequence[np.ndarray], gens: Sequence[np.ndarray]) -> 
     The local observables of a state with this residual are wrong by at least ~residual/‖M‖ (‖M‖ = O(1) per
     bond in this norm), and typically by the residual times the inverse gap.
     """
-    from ._lindblad_mpo import lindblad_mpo, residual_norm
-
-    half = np.kron(_site_weights(0.5), _site_weights(0.5))
-    mpo_half = lindblad_mpo([half[:, None] * g / half[None, :] for g in gens])
+    mpo_half = lindblad_mpo(_weigh_generators(gens, 0.5))
     mc_half, _, c0_half = residual_norm(_weigh(plain, 0.5), mpo_half)
     return float(mc_half / abs(c0_half))
 
@@ -1035,8 +1023,8 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
     which gives the Trotter error. Approximate: ``diagnostics.error`` estimates the absolute error of the pair
     entries as relaxation remainder + Trotter error + truncation error (the change on recompression with a
     100× larger cutoff), and never less than 2 × ``checks["local_residual"]`` (the residual ‖MC‖ per unit trace
-    in the norm that halves every non-identity factor; over 72 chains at n = 6 the actual deviation was at most
-    1.0 × it, ``benchmarks/bench_tn_defaults.py``); ``diagnostics.checks`` holds the bond dimension, discarded
+    in the norm that halves every non-identity factor; over 70 converged chains at n = 6 the actual deviation was at
+    most 1.18 × it, ``benchmarks/bench_tn_defaults.py``); ``diagnostics.checks`` holds the bond dimension, discarded
     weight, dt, evolution time, the current's spread over bonds (zero in a steady state) and the last change of
     observables per unit time.
 
@@ -1093,9 +1081,7 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
         (100 × tol, at least 1e-7), then at χ (default True). Far from the NESS the state needs a much larger bond
         than the NESS itself (n = 20, XX, γ = 0.1: χ = 64 saturated until t ≈ 20, 24 at the end), so the stages
         carry the expensive part of the way at a small bond: n = 20 128 s → 51 s, n = 40 434 s → 123 s, both with
-        another job on the second core
-        (``benchmarks/results_tensor_network.md``).
-
+        another job on the second core (``benchmarks/results_tensor_network.md``).
     pauli_weight : float
         s ∈ (0, 1]: the MPS holds s^(number of non-identity factors) C, so that truncation (optimal in the 2-norm of
         the stored tensor) favours the few-site strings every pair state is made of (default 1). The best MPS of
@@ -1128,7 +1114,7 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
     bond_ramp: bool = True
 
     def __post_init__(self) -> None:
-        from ..errors import check_int, check_nonnegative, check_positive
+        from ..errors import check_bool, check_int, check_nonnegative, check_positive
 
         object.__setattr__(self, "bond_dimension", check_int("bond_dimension", self.bond_dimension, 1))
         object.__setattr__(self, "cutoff", check_nonnegative("cutoff", self.cutoff))
@@ -1147,10 +1133,8 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
         object.__setattr__(self, "max_error", check_positive("max_error", self.max_error))
         if self.start not in STARTS:
             raise ParameterError(f"start must be one of {STARTS}, got {self.start!r}")
-        if not isinstance(self.extrapolate, bool):
-            raise ParameterError(f"extrapolate must be True or False, got {self.extrapolate!r}")
-        if not isinstance(self.bond_ramp, bool):
-            raise ParameterError(f"bond_ramp must be True or False, got {self.bond_ramp!r}")
+        check_bool("extrapolate", self.extrapolate)
+        check_bool("bond_ramp", self.bond_ramp)
         object.__setattr__(self, "pauli_weight", check_positive("pauli_weight", self.pauli_weight))
         if self.pauli_weight > 1.0:
             raise ParameterError(f"pauli_weight must be in (0, 1] (allowed range), got {self.pauli_weight!r}")

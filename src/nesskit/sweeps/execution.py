@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterError, check_int
+from ..errors import ParameterError, check_bool, check_int
 from .plan import SweepPlan
 from .points import compute_chunk
 
@@ -70,9 +70,7 @@ class Execution:
             object.__setattr__(self, "chunk_size", check_int("chunk_size", self.chunk_size, 1))
         if self.out is not None and not isinstance(self.out, (str, os.PathLike)):
             raise ParameterError(f"out must be a path, got {self.out!r}")
-        for name in ("overwrite",):
-            if not isinstance(getattr(self, name), bool):
-                raise ParameterError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        check_bool("overwrite", self.overwrite)
         for name in ("progress", "vectorise"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, bool):
