@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -93,6 +94,33 @@ def test_block_decompositions_equal_the_dense_ones(rows, cols, seed):
     np.testing.assert_allclose(q @ r, m, atol=1e-12)
     np.testing.assert_allclose(q.T @ q, np.eye(q.shape[1]), atol=1e-12)
     assert np.all(q[rp[:, None] != qlabels[None, :]] == 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.integers(1, 14), cols=st.integers(1, 14), chi=st.integers(1, 14),
+       cutoff=st.sampled_from([0.0, 1e-3, 0.1, 0.5]), seed=st.integers(0, 2**16))
+def test_truncated_block_svd_is_the_best_low_rank_cut(rows, cols, chi, cutoff, seed):
+    """The cut by blocks equals the cut of the dense SVD: same kept values, same product, same discarded weight."""
+    rng = np.random.default_rng(seed)
+    rp, cp = rng.integers(0, 2, rows), rng.integers(0, 2, cols)
+    m = rng.standard_normal((rows, cols)) * (rp[:, None] == cp[None, :])
+    if not m.any():
+        return
+    u, s, vt, labels, total = pb.truncated_block_svd(m, rp, cp, chi, cutoff)
+    dense = np.linalg.svd(m, compute_uv=False)
+    assert total == pytest.approx(float(dense @ dense), rel=1e-12)
+    tail = np.cumsum((dense**2)[::-1])[::-1] / total
+    # the blocks have Σ_p min(rows_p, cols_p) singular values; the dense SVD's others are exact zeros
+    in_blocks = sum(min(int(np.sum(rp == p)), int(np.sum(cp == p))) for p in (0, 1))
+    want = max(1, min(chi, in_blocks, int(np.count_nonzero(tail > cutoff)) if cutoff > 0 else dense.size))
+    assert s.size == want
+    np.testing.assert_allclose(s, dense[:want], atol=1e-12)
+    # the product is the best rank-`want` approximation: its error is the dense tail (Eckart–Young)
+    err = np.linalg.norm(m - u * s @ vt)
+    assert err == pytest.approx(float(np.sqrt(dense[want:] @ dense[want:])), abs=1e-10)
+    np.testing.assert_allclose(u.T @ u, np.eye(want), atol=1e-12)
+    assert np.all(u[rp[:, None] != labels[None, :]] == 0)
+    assert np.all(vt[labels[:, None] != cp[None, :]] == 0)
 
 
 def test_evolution_keeps_the_block_form_and_matches_dense_svd():

@@ -15,14 +15,33 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.linalg as sla
+from scipy.linalg import lapack
 
 #: parity of the Pauli index α = 1, x, y, z (x and y change sign under the rotation by π about z)
 PHYSICAL = np.array([0, 1, 1, 0])
 
 
+#: Caches of the index bookkeeping (fused parities, block index arrays, triangle masks), keyed by the parities: the
+#: solver meets the same few bond labellings thousands of times, and at small bonds the bookkeeping costs as much as
+#: the LAPACK call. Each is emptied when it reaches this size.
+_BLOCK_CACHE_SIZE = 4096
+_FUSE_CACHE: dict[tuple[bytes, bytes], np.ndarray] = {}
+_BLOCK_CACHE: dict[tuple[bytes, bytes], list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]] = {}
+
+
 def fuse(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Parities of the fused index (i, j) ↦ i·len(b) + j (C order)."""
-    return (np.asarray(a)[:, None] + np.asarray(b)[None, :]).reshape(-1) % 2
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    key = (a.tobytes(), b.tobytes())
+    hit = _FUSE_CACHE.get(key)
+    if hit is None:
+        if len(_FUSE_CACHE) >= _BLOCK_CACHE_SIZE:
+            _FUSE_CACHE.clear()
+        hit = (a[:, None] + b[None, :]).reshape(-1) % 2
+        hit.flags.writeable = False
+        _FUSE_CACHE[key] = hit
+    return hit
 
 
 def robust_svd(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -33,13 +52,58 @@ def robust_svd(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return sla.svd(m, full_matrices=False, lapack_driver="gesvd")
 
 
-def _blocks(rows: np.ndarray, cols: np.ndarray) -> list[tuple[int, np.ndarray, np.ndarray]]:
+
+
+def _blocks(rows: np.ndarray, cols: np.ndarray) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """[(parity, row indices, column indices, flat indices of the block in C order)] of the nonempty blocks."""
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    key = (rows.tobytes(), cols.tobytes())
+    hit = _BLOCK_CACHE.get(key)
+    if hit is not None:
+        return hit
     out = []
     for p in (0, 1):
         r, c = np.flatnonzero(rows == p), np.flatnonzero(cols == p)
         if r.size and c.size:
-            out.append((p, r, c))
+            out.append((p, r, c, (r[:, None] * cols.size + c[None, :]).reshape(-1)))
+    if len(_BLOCK_CACHE) >= _BLOCK_CACHE_SIZE:
+        _BLOCK_CACHE.clear()
+    _BLOCK_CACHE[key] = out
     return out
+
+
+def _take(m: np.ndarray, ri: np.ndarray, ci: np.ndarray, flat: np.ndarray) -> np.ndarray:
+    """The block m[ri][:, ci] by one gather with the cached flat indices."""
+    return np.ascontiguousarray(m).reshape(-1).take(flat).reshape(ri.size, ci.size)
+
+
+_UPPER_CACHE: dict[tuple[int, int], np.ndarray] = {}
+
+
+def _upper(k: int, n: int) -> np.ndarray:
+    """The 0/1 mask of the upper triangle of a k × n matrix (cached)."""
+    mask = _UPPER_CACHE.get((k, n))
+    if mask is None:
+        mask = np.triu(np.ones((k, n)))
+        if len(_UPPER_CACHE) >= _BLOCK_CACHE_SIZE:
+            _UPPER_CACHE.clear()
+        _UPPER_CACHE[(k, n)] = mask
+    return mask
+
+
+def _qr(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Thin QR (q with min(m, n) orthonormal columns) by LAPACK geqrf/orgqr, without numpy's per-call overhead."""
+    m, n = a.shape
+    k = min(m, n)
+    qr, tau, _, info = lapack.dgeqrf(a)
+    if info != 0:  # pragma: no cover - LAPACK reports only illegal arguments here
+        return np.linalg.qr(a)
+    r = qr[:k] * _upper(k, n)
+    q, _, info = lapack.dorgqr(qr[:, :k], tau)
+    if info != 0:  # pragma: no cover
+        return np.linalg.qr(a)
+    return q, r
 
 
 def block_qr(m: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -48,8 +112,8 @@ def block_qr(m: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndar
     q has orthonormal columns, each inside one parity block; the entries of m outside the blocks are dropped.
     """
     qs, rs, labels = [], [], []
-    for p, ri, ci in _blocks(rows, cols):
-        q, r = np.linalg.qr(m[np.ix_(ri, ci)])
+    for p, ri, ci, flat in _blocks(rows, cols):
+        q, r = _qr(_take(m, ri, ci, flat))
         qs.append((ri, q))
         rs.append((ci, r))
         labels.append(np.full(q.shape[1], p))
@@ -74,8 +138,8 @@ def block_svd(m: np.ndarray, rows: np.ndarray,
     Returns (u, s, vt, parity of each singular vector) with s sorted in decreasing order over both blocks.
     """
     parts = []
-    for p, ri, ci in _blocks(rows, cols):
-        u, s, vt = robust_svd(m[np.ix_(ri, ci)])
+    for p, ri, ci, flat in _blocks(rows, cols):
+        u, s, vt = robust_svd(_take(m, ri, ci, flat))
         parts.append((p, ri, ci, u, s, vt))
     if not parts:
         raise ValueError("block_svd: no nonzero parity block (the state is not even)")
@@ -92,6 +156,47 @@ def block_svd(m: np.ndarray, rows: np.ndarray,
         vt_all[start:start + w, ci] = vt
         start += w
     return u_all[:, order], s_all[order], vt_all[order], labels[order]
+
+
+def truncated_block_svd(m: np.ndarray, rows: np.ndarray, cols: np.ndarray, chi: int,
+                        cutoff: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """:func:`block_svd` cut to at most ``chi`` values and a relative tail weight ≤ ``cutoff`` (at least one kept).
+
+    Returns (u, s, vt, labels, total) for the kept values only (descending over both blocks) and the total weight
+    Σ s² before the cut; the discarded singular vectors are never assembled.
+    """
+    parts = []
+    for p, ri, ci, flat in _blocks(rows, cols):
+        u, s, vt = robust_svd(_take(m, ri, ci, flat))
+        parts.append((p, ri, ci, u, s, vt))
+    if not parts:
+        raise ValueError("block_svd: no nonzero parity block (the state is not even)")
+    s_all = np.concatenate([pt[4] for pt in parts])
+    order = np.argsort(-s_all, kind="stable")
+    s_sorted = s_all[order]
+    sq = s_sorted * s_sorted
+    total = float(sq.sum())
+    keep = s_sorted.size
+    if cutoff > 0 and total > 0:
+        tail = np.cumsum(sq[::-1])[::-1] / total  # tail[k] = weight discarded when keeping k values
+        keep = int(np.count_nonzero(tail > cutoff)) or 1
+    keep = max(1, min(keep, chi))
+    kept = order[:keep]
+    u_out = np.zeros((m.shape[0], keep))
+    vt_out = np.zeros((keep, m.shape[1]))
+    labels = np.empty(keep, dtype=np.int64)
+    start = 0
+    for p, ri, ci, u, s, vt in parts:
+        w = s.size
+        # a block's singular values are sorted, so the kept ones are its first few, in the same relative order
+        cols_out = np.flatnonzero((kept >= start) & (kept < start + w))
+        k = cols_out.size
+        if k:
+            u_out[ri[:, None], cols_out[None, :]] = u[:, :k]
+            vt_out[cols_out[:, None], ci[None, :]] = vt[:k]
+            labels[cols_out] = p
+        start += w
+    return u_out, s_sorted[:keep], vt_out, labels, total
 
 
 def label(tensors: Sequence[np.ndarray], rank_tol: float = 1e-14) -> tuple[list[np.ndarray], list[np.ndarray]]:

@@ -211,20 +211,15 @@ class _MPS:
         theta = np.tensordot(gate.reshape(4, 4, 4, 4), theta, axes=((2, 3), (1, 2)))  # (c, d, l, r)
         theta = theta.transpose(2, 0, 1, 3).reshape(l * 4, 4 * r)
         pb = _parity_blocks
-        u, s, vt, labels = pb.block_svd(theta, pb.fuse(self.parity[bond], pb.PHYSICAL),
-                                        pb.fuse(pb.PHYSICAL, self.parity[bond + 2]))
-        total = float(s @ s)
+        u, s, vt, labels, total = pb.truncated_block_svd(theta, pb.fuse(self.parity[bond], pb.PHYSICAL),
+                                                         pb.fuse(pb.PHYSICAL, self.parity[bond + 2]), chi, cutoff)
         if not np.isfinite(total) or total == 0:
             raise SolverError("the tensor-network state became zero or non-finite; reduce dt")
         keep = len(s)
-        if cutoff > 0:
-            tail = np.cumsum((s * s)[::-1])[::-1] / total  # tail[k] = weight discarded when keeping k values
-            keep = int(np.count_nonzero(tail > cutoff)) or 1
-        keep = max(1, min(keep, chi))
-        self.discarded += float(s[keep:] @ s[keep:]) / total
-        s = s[:keep] / math.sqrt(float(s[:keep] @ s[:keep]))
-        u, vt = u[:, :keep], vt[:keep]
-        self.parity[bond + 1] = labels[:keep]
+        kept = float(s @ s)
+        self.discarded += (total - kept) / total
+        s = s / math.sqrt(kept)
+        self.parity[bond + 1] = labels
         if rightwards:
             self.tensors[bond] = u.reshape(l, 4, keep)
             self.tensors[bond + 1] = (s[:, None] * vt).reshape(keep, 4, r)
