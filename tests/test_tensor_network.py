@@ -412,3 +412,23 @@ def test_max_error_checks_the_measured_estimate_and_error_keeps_the_floor():
     assert res.diagnostics.error >= 2 * res.diagnostics.checks["local_residual"] > 0
     with pytest.raises(SolverError, match="max_error"):
         TensorNetwork(tol=1e-7, max_error=1e-12).solve(model)
+
+
+@settings(max_examples=40, deadline=None)
+@given(tau=st.floats(0.5, 50.0), chunk=st.floats(0.2, 5.0), floor=st.floats(1e-12, 1e-6),
+       start=st.floats(1e4, 1e8), seed=st.integers(0, 2**16))
+def test_decay_time_reads_the_geometric_stretch_not_the_floor(tau, chunk, floor, start, seed):
+    """Changes δ_k = A e^{−k·chunk/τ} until they meet a noisy floor: the estimate is τ, not the floor's ratio ~1."""
+    rng = np.random.default_rng(seed)
+    # the exponential runs down to half the floor (so that both ends of the stretch lie on it), then the floor
+    k_end = int(math.ceil(tau / chunk * math.log(2 * start)))
+    if k_end < 5 or k_end > 2000:
+        return
+    deltas = [start * floor * math.exp(-k * chunk / tau) for k in range(k_end + 1)]
+    deltas += list(floor * rng.uniform(0.8, 1.2, 12))
+    est = tn._decay_time(deltas, chunk)
+    assert est is not None
+    assert est == pytest.approx(tau, rel=1e-9)  # both ends of the stretch lie on the exponential
+    # a floor alone, or too few changes, has no stretch to read
+    assert tn._decay_time(list(floor * rng.uniform(0.8, 1.2, 12)), chunk) is None
+    assert tn._decay_time(deltas[-2:], chunk) is None
