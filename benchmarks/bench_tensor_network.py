@@ -94,6 +94,8 @@ def main() -> None:
     parser.add_argument("--delta", type=float, default=0.5)
     parser.add_argument("--c", type=float, default=1.0)
     parser.add_argument("--d", type=float, default=1.0)
+    parser.add_argument("--refine", type=int, default=0, help="rounds of defect correction (TensorNetwork.refine)")
+    parser.add_argument("--refine-bond-dimension", type=int, default=None)
     args = parser.parse_args()
     t0 = time.perf_counter()
     model, ref = _reference(args.case, args)
@@ -101,7 +103,8 @@ def main() -> None:
     method = TensorNetwork(bond_dimension=args.bond_dimension, dt=args.dt, cutoff=args.cutoff,
                            trotter_check=args.trotter_check, max_wall_time=args.max_wall_time,
                            max_error=args.max_error, tol=args.tol, extrapolate=args.extrapolate,
-                           pauli_weight=args.pauli_weight, bond_ramp=args.bond_ramp)
+                           pauli_weight=args.pauli_weight, bond_ramp=args.bond_ramp, refine=args.refine,
+                           refine_bond_dimension=args.refine_bond_dimension)
     t0 = time.perf_counter()
     try:
         res = method.solve(model)
@@ -127,6 +130,7 @@ def main() -> None:
         "residual": res.diagnostics.residual,
         "relative_residual": checks["relative_residual"],
         "local_residual": checks["local_residual"],
+        **{k: v for k, v in checks.items() if k.startswith("refinement_")},
         "max_dev_magnetization": float(np.max(np.abs(res.magnetization - ref["magnetization"]))),
         "max_dev_current": float(np.max(np.abs(res.current - ref["current"]))),
         "max_dev_pairs": {f"{i},{j}": float(np.max(np.abs(res.pair(i, j) - rho)))

@@ -76,6 +76,12 @@ def _norm(tensors: Sequence[np.ndarray]) -> tuple[float, float]:
     return float(np.linalg.norm(r)), log
 
 
+def log_norm(tensors: Sequence[np.ndarray]) -> float:
+    """log ‖C‖₂ of the MPS C (−inf for the zero state), by the QR sweep of ``_norm``."""
+    mantissa, log = _norm(tensors)
+    return math.log(mantissa) + log if mantissa > 0 else -math.inf
+
+
 def residual_norm(tensors: Sequence[np.ndarray], mpo: Sequence[np.ndarray]) -> tuple[float, float, float]:
     """(‖MC‖₂, ‖C‖₂, C[0…0]) of the MPS C, exactly (to rounding), without any 2ⁿ object.
 
@@ -83,15 +89,20 @@ def residual_norm(tensors: Sequence[np.ndarray], mpo: Sequence[np.ndarray]) -> t
     sweep; C[0…0] (Tr ρ up to normalisation) is the contraction of the identity components. Cost
     O(n (χD)³) for bond dimension χ and MPO bond D.
     """
-    mc_tensors = []
+    mc, log_mc = _norm(apply_mpo(tensors, mpo))
+    cc, log_cc = _norm(tensors)
+    return mc * math.exp(log_mc), cc * math.exp(log_cc), trace_coefficient(tensors)
+
+
+def apply_mpo(tensors: Sequence[np.ndarray], mpo: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The MPS MC (bond χD): site tensors Σ_a W[w, v, c, a] A[l, a, r], bond indices (l, w) and (r, v) fused."""
+    out = []
     for a, w in zip(tensors, mpo, strict=True):
         t = np.tensordot(w, a, axes=(3, 1))  # (w, v, c, l, r)
         t = t.transpose(3, 0, 2, 4, 1)  # (l, w, c, r, v)
         sh = t.shape
-        mc_tensors.append(t.reshape(sh[0] * sh[1], 4, sh[3] * sh[4]))
-    mc, log_mc = _norm(mc_tensors)
-    cc, log_cc = _norm(tensors)
-    return mc * math.exp(log_mc), cc * math.exp(log_cc), trace_coefficient(tensors)
+        out.append(t.reshape(sh[0] * sh[1], 4, sh[3] * sh[4]))
+    return out
 
 
 def trace_coefficient(tensors: Sequence[np.ndarray]) -> float:
