@@ -33,6 +33,24 @@ def pauli_coefficients(rho: np.ndarray, n: int) -> np.ndarray:
     return np.asarray(x.real)
 
 
+def exact_coefficients(model: nk.Model) -> tuple[np.ndarray, float]:
+    """(Pauli coefficients of the exact NESS, its residual ‖𝓛ρ‖) from the M-sector solver."""
+    ness = nk.solve(model, "exact")
+    rho = ness.states.to_dense() if hasattr(ness.states, "to_dense") else ness.states.dm.to_dense()
+    return pauli_coefficients(rho, model.n), float(ness.diagnostics.residual)
+
+
+def weigh(c: np.ndarray, s: float) -> np.ndarray:
+    """s^{(number of non-identity factors)} C: the tensor network's ``pauli_weight`` applied to the full table."""
+    w = np.array([1.0, s, s, s])
+    n = c.ndim
+    for k in range(n):
+        shape = [1] * n
+        shape[k] = 4
+        c = c * w.reshape(shape)
+    return c
+
+
 def tt_svd(c: np.ndarray, chi: int) -> list[np.ndarray]:
     n = c.ndim
     out, rest, left = [], c.reshape(1, -1), 1
@@ -55,19 +73,12 @@ def main() -> None:
     a = p.parse_args()
     n = a.n
     model = nk.Model(n, delta=a.delta, dephasing=a.dephasing, c=a.c, d=a.d)
-    ness = nk.solve(model, "exact")
-    rho = ness.states.to_dense() if hasattr(ness.states, "to_dense") else ness.states.dm.to_dense()
-    c = pauli_coefficients(rho, n)
+    c, residual = exact_coefficients(model)
     one_ex, two_ex = tn._local_observables(tt_svd(c, 4 ** n))
     print(f"n = {n}, Δ = {a.delta}, γ = {a.dephasing}, (c, d) = ({a.c}, {a.d}); "
-          f"residual {ness.diagnostics.residual:.1e}")
+          f"residual {residual:.1e}")
     for s in (1.0, 0.5, 0.3, 0.2):
-        w = np.array([1.0, s, s, s])
-        cs = c.copy()
-        for k in range(n):
-            shape = [1] * n
-            shape[k] = 4
-            cs = cs * w.reshape(shape)
+        cs = weigh(c, s)
         sv = np.linalg.svd(cs.reshape(4 ** (n // 2), -1), compute_uv=False)
         tail = np.cumsum((sv**2)[::-1])[::-1] / np.sum(sv**2)
         ranks = [int(np.sum(tail > t)) for t in (1e-8, 1e-10, 1e-12, 1e-14)]

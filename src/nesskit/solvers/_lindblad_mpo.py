@@ -95,7 +95,8 @@ def residual_norm(tensors: Sequence[np.ndarray], mpo: Sequence[np.ndarray]) -> t
 
 
 def apply_mpo(tensors: Sequence[np.ndarray], mpo: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """The MPS MC (bond χD): site tensors Σ_a W[w, v, c, a] A[l, a, r], bond indices (l, w) and (r, v) fused."""
+    """The MPS MC = 𝓛ρ in Pauli coefficients (Eqs. 5–9 as the MPO of :func:`lindblad_mpo`), bond χD: site tensors
+    Σ_a W[w, v, c, a] A[l, a, r], bond indices (l, w) and (r, v) fused."""
     out = []
     for a, w in zip(tensors, mpo, strict=True):
         t = np.tensordot(w, a, axes=(3, 1))  # (w, v, c, l, r)

@@ -131,18 +131,39 @@ def block_qr(m: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndar
     return qq, rr, np.concatenate(labels)
 
 
-def block_svd(m: np.ndarray, rows: np.ndarray,
-              cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The SVD u s vt of a matrix whose entries vanish unless rows[i] == cols[j], by blocks.
-
-    Returns (u, s, vt, parity of each singular vector) with s sorted in decreasing order over both blocks.
-    """
+def _block_svds(m: np.ndarray, rows: np.ndarray,
+                cols: np.ndarray) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """[(parity, row indices, column indices, u, s, vt)]: the SVD of every nonempty parity block of m."""
     parts = []
     for p, ri, ci, flat in _blocks(rows, cols):
         u, s, vt = robust_svd(_take(m, ri, ci, flat))
         parts.append((p, ri, ci, u, s, vt))
     if not parts:
         raise ValueError("block_svd: no nonzero parity block (the state is not even)")
+    return parts
+
+
+def kept_count(s_sorted: np.ndarray, chi: int | None, cutoff: float) -> int:
+    """How many of the descending singular values ``s_sorted`` a cut keeps: at most ``chi`` (None: no cap), and
+    the fewest whose discarded tail weight Σ s² relative to the total is ≤ ``cutoff`` (0: no tail cut); ≥ 1."""
+    keep = s_sorted.size
+    sq = s_sorted * s_sorted
+    total = float(sq.sum())
+    if cutoff > 0 and total > 0:
+        tail = np.cumsum(sq[::-1])[::-1] / total  # tail[k] = weight discarded when keeping k values
+        keep = int(np.count_nonzero(tail > cutoff)) or 1
+    if chi is not None:
+        keep = min(keep, chi)
+    return max(1, keep)
+
+
+def block_svd(m: np.ndarray, rows: np.ndarray,
+              cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The SVD u s vt of a matrix whose entries vanish unless rows[i] == cols[j], by blocks.
+
+    Returns (u, s, vt, parity of each singular vector) with s sorted in decreasing order over both blocks.
+    """
+    parts = _block_svds(m, rows, cols)
     s_all = np.concatenate([pt[4] for pt in parts])
     labels = np.concatenate([np.full(pt[4].size, pt[0]) for pt in parts])
     order = np.argsort(-s_all, kind="stable")
@@ -165,22 +186,12 @@ def truncated_block_svd(m: np.ndarray, rows: np.ndarray, cols: np.ndarray, chi: 
     Returns (u, s, vt, labels, total) for the kept values only (descending over both blocks) and the total weight
     Σ s² before the cut; the discarded singular vectors are never assembled.
     """
-    parts = []
-    for p, ri, ci, flat in _blocks(rows, cols):
-        u, s, vt = robust_svd(_take(m, ri, ci, flat))
-        parts.append((p, ri, ci, u, s, vt))
-    if not parts:
-        raise ValueError("block_svd: no nonzero parity block (the state is not even)")
+    parts = _block_svds(m, rows, cols)
     s_all = np.concatenate([pt[4] for pt in parts])
     order = np.argsort(-s_all, kind="stable")
     s_sorted = s_all[order]
-    sq = s_sorted * s_sorted
-    total = float(sq.sum())
-    keep = s_sorted.size
-    if cutoff > 0 and total > 0:
-        tail = np.cumsum(sq[::-1])[::-1] / total  # tail[k] = weight discarded when keeping k values
-        keep = int(np.count_nonzero(tail > cutoff)) or 1
-    keep = max(1, min(keep, chi))
+    total = float(s_sorted @ s_sorted)
+    keep = kept_count(s_sorted, chi, cutoff)
     kept = order[:keep]
     u_out = np.zeros((m.shape[0], keep))
     vt_out = np.zeros((keep, m.shape[1]))

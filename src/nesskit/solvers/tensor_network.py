@@ -493,13 +493,7 @@ def compress(tensors: Sequence[np.ndarray], chi: int | None = None, cutoff: floa
     for k in range(n - 1):
         a = ts[k]
         u, sv, vt = _parity_blocks.robust_svd(a.reshape(-1, a.shape[2]))
-        total = float(sv @ sv)
-        keep = len(sv)
-        if total > 0 and cutoff > 0:
-            tail = np.cumsum((sv * sv)[::-1])[::-1] / total
-            keep = int(np.count_nonzero(tail > cutoff)) or 1
-        if chi is not None:
-            keep = min(keep, chi)
+        keep = _parity_blocks.kept_count(sv, chi, cutoff)
         ts[k] = u[:, :keep].reshape(a.shape[0], 4, keep)
         ts[k + 1] = np.tensordot(sv[:keep, None] * vt[:keep], ts[k + 1], axes=(1, 0))
     return ts
@@ -644,7 +638,11 @@ EXTRAPOLATION_MAX_RATIO = 0.9
 
 
 def mps_sum(a: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """The MPS of the sum of two MPS of the same length (block-diagonal tensors, bond χ_a + χ_b)."""
+    """The MPS of the sum of two MPS of the same length (block-diagonal tensors, bond χ_a + χ_b).
+
+    Linear algebra of the Pauli-coefficient states of SPEC §8.2: the geometric extrapolation and the defect
+    correction (``refine``) add states with it before recompressing.
+    """
     n = len(a)
     if n == 1:
         return [np.asarray(a[0]) + np.asarray(b[0])]
