@@ -515,3 +515,17 @@ def test_relax_check_extrapolates_the_trotter_bias_away():
     assert after < 0.1 * before
     assert extrapolated.diagnostics.error >= after
     assert "Richardson" in extrapolated.diagnostics.notes
+
+
+@settings(max_examples=50, deadline=None)
+@given(ratio=st.floats(0.5, 0.93), jitter=st.floats(0.0, 0.05), seed=st.integers(0, 2**16), length=st.integers(11, 60))
+def test_still_converging_survives_a_noisy_ratio_and_stops_on_a_floor(ratio, jitter, seed, length):
+    """A geometric decay (ratio ≤ 0.93 per chunk, a few % jitter, the last two changes made equal) still counts
+    as converging; a flat floor with the same jitter does not."""
+    rng = np.random.default_rng(seed)
+    decay = [1e-3 * ratio**k * (1 + jitter * rng.uniform(-1, 1)) for k in range(length)]
+    decay[-1] = decay[-2]  # one ratio of 1: what ended the Δ = −2 run at max_time
+    assert tn._still_converging(decay)
+    floor = [1e-8 * (1 + jitter * rng.uniform(-1, 1)) for _ in range(length)]
+    assert not tn._still_converging(floor)
+    assert not tn._still_converging(decay[:10])  # too short to tell
