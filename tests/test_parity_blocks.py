@@ -141,3 +141,37 @@ def test_evolution_keeps_the_block_form_and_matches_dense_svd():
             v = np.einsum("ab,ibj->iaj", g, v.reshape(4**b, 16, -1)).reshape(-1)
     got = _full(mps.tensors)
     np.testing.assert_allclose(got / got[0], v / v[0], atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(rows=st.integers(1, 40), cols=st.integers(1, 40), seed=st.integers(0, 2**16))
+def test_robust_svd_is_a_thin_svd(rows, cols, seed):
+    """A thin SVD: orthonormal factors, the dense singular values, the matrix back."""
+    m = np.random.default_rng(seed).standard_normal((rows, cols))
+    u, s, vt = pb.robust_svd(m)
+    k = min(rows, cols)
+    assert u.shape == (rows, k) and s.shape == (k,) and vt.shape == (k, cols)
+    np.testing.assert_allclose(u * s @ vt, m, atol=1e-12)
+    np.testing.assert_allclose(u.T @ u, np.eye(k), atol=1e-12)
+    np.testing.assert_allclose(vt @ vt.T, np.eye(k), atol=1e-12)
+    np.testing.assert_allclose(s, np.linalg.svd(m, compute_uv=False), rtol=1e-12, atol=1e-13)
+
+
+def test_robust_svd_falls_back_to_gesvd_when_gesdd_does_not_converge(monkeypatch):
+    """gesdd's failure to converge is not an error: the slower gesvd driver answers instead."""
+    m = np.random.default_rng(3).standard_normal((7, 5))
+    want = np.linalg.svd(m, compute_uv=False)
+
+    def no_convergence(*args, **kwargs):
+        raise np.linalg.LinAlgError("SVD did not converge")
+
+    monkeypatch.setattr(pb.np.linalg, "svd", no_convergence)
+    u, s, vt = pb.robust_svd(m)
+    np.testing.assert_allclose(u * s @ vt, m, atol=1e-12)
+    np.testing.assert_allclose(s, want, rtol=1e-12)
+
+
+def test_robust_svd_rejects_non_finite_input():
+    """A non-finite matrix is refused with a ValueError, never decomposed into a wrong answer."""
+    with pytest.raises(ValueError, match="infs or NaNs"):
+        pb.robust_svd(np.array([[1.0, np.nan], [0.0, 1.0]]))
