@@ -146,7 +146,8 @@ def test_evolution_keeps_the_block_form_and_matches_dense_svd():
 @settings(max_examples=30, deadline=None)
 @given(rows=st.integers(1, 40), cols=st.integers(1, 40), seed=st.integers(0, 2**16))
 def test_robust_svd_is_a_thin_svd(rows, cols, seed):
-    """A thin SVD: orthonormal factors, the dense singular values, the matrix back."""
+    """A thin SVD: orthonormal factors, the matrix back, and descending values whose squares are the eigenvalues of
+    the smaller Gram matrix (an independent reference: a symmetric eigensolver, not an SVD)."""
     m = np.random.default_rng(seed).standard_normal((rows, cols))
     u, s, vt = pb.robust_svd(m)
     k = min(rows, cols)
@@ -154,7 +155,9 @@ def test_robust_svd_is_a_thin_svd(rows, cols, seed):
     np.testing.assert_allclose(u * s @ vt, m, atol=1e-12)
     np.testing.assert_allclose(u.T @ u, np.eye(k), atol=1e-12)
     np.testing.assert_allclose(vt @ vt.T, np.eye(k), atol=1e-12)
-    np.testing.assert_allclose(s, np.linalg.svd(m, compute_uv=False), rtol=1e-12, atol=1e-13)
+    gram = m.T @ m if cols <= rows else m @ m.T
+    assert np.all(np.diff(s) <= 0)
+    np.testing.assert_allclose(s**2, np.linalg.eigvalsh(gram)[::-1], rtol=1e-10, atol=1e-10 * float(np.sum(m * m)))
 
 
 def test_robust_svd_falls_back_to_gesvd_when_gesdd_does_not_converge(monkeypatch):
