@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dense_reference import dense_liouvillian
@@ -357,6 +357,79 @@ def test_extrapolation_removes_one_geometric_mode():
     np.testing.assert_allclose(two, ref_two, atol=1e-12)
 
 
+def _modes_state(limit: list[np.ndarray], modes: list[list[np.ndarray]], amplitudes: list[float],
+                 scale: float) -> list[np.ndarray]:
+    """C = C_∞ + Σ_i a_i (mode_i − C_∞) as an explicit MPS sum, times an arbitrary normalisation ``scale``."""
+    blocks = [[np.array(t) for t in limit]]
+    for mode, amp in zip(modes, amplitudes):
+        b = [np.array(t) for t in mode]
+        b[0] = b[0] * amp
+        c = [np.array(t) for t in limit]
+        c[0] = c[0] * (-amp)
+        blocks += [b, c]
+    out = blocks[0]
+    for blk in blocks[1:]:
+        out = tn.mps_sum(out, blk)
+    out[0] = out[0] * scale
+    return out
+
+
+def test_reduced_rank_extrapolation_removes_two_modes_of_a_state():
+    """C_k = C_∞ + Σ_{i≤2} r_i^k v_i: the RRE weights from the observables of C_0 … C_3, applied to the MPS
+    (C_1 … C_3, each at its own normalisation), land on C_∞; the last state alone is far from it."""
+    limit = tn.correlated_state([0.3, -0.1, 0.2, -0.4], [0.1, 0.05, 0.2])
+    # v_i = mode_i − C_∞ has no identity component: the trace is fixed
+    modes = [tn.product_state([0.5, 0.2, -0.3, 0.1]), tn.correlated_state([0.1, 0.1, -0.5, 0.2], [0.3, -0.2, 0.1])]
+    ratios = [0.7, 0.3]  # jump weights (1, −4.8, 4.8): within RRE_MAX_GAIN
+    states = [_modes_state(limit, modes, [r**k for r in ratios], scale=0.5 + k) for k in range(4)]
+    obs = [tn._observables(tn._MPS(c))[2] for c in states]
+    found = tn.rre_weights(obs)
+    assert found is not None
+    gamma, predicted = found
+    assert math.isclose(float(np.sum(gamma)), 1.0, rel_tol=1e-12)
+    assert predicted < 1e-8
+    mps = tn._MPS(states[-1])
+    ref = tn._observables(tn._MPS(limit))[2]
+    assert np.max(np.abs(tn._observables(mps)[2] - ref)) > 1e-2
+    tn._combine_states(mps, states[1:], gamma, chi=64, cutoff=0.0)
+    np.testing.assert_allclose(tn._observables(mps)[2], ref, atol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0.1, 0.95), min_size=1, max_size=tn.RRE_CHANGES - 1, unique=True),
+       st.integers(0, 2**31 - 1))
+def test_rre_weights_give_the_limit_of_a_linear_relaxation(ratios, seed):
+    """x_k = x_∞ + Σ_i r_i^k v_i with ≤ 2 modes (random v_i, distinct r_i): Σγ_k x_{k+1} = x_∞ (RRE from m
+    changes is exact when the deviation lies in at most m − 1 modes: their minimal polynomial has degree m − 1)."""
+    ratios = sorted(ratios)
+    if len(ratios) > 1 and min(np.diff(ratios)) < 0.05:
+        ratios = ratios[:1]  # nearly equal ratios make the modes indistinguishable in four samples
+    poly = np.poly(ratios)  # the modes' minimal polynomial: the exact jump's weights up to normalisation
+    assume(np.sum(np.abs(poly)) / abs(np.sum(poly)) < tn.RRE_MAX_GAIN / 2)  # else the jump is refused (noise gain)
+    rng = np.random.default_rng(seed)
+    limit = rng.normal(size=30)
+    vs = rng.normal(size=(len(ratios), 30))
+    xs = np.array([limit + sum(r**k * v for r, v in zip(ratios, vs)) for k in range(tn.RRE_CHANGES + 1)])
+    found = tn.rre_weights(xs)
+    assert found is not None
+    gamma, predicted = found
+    assert predicted < 1e-6
+    np.testing.assert_allclose(gamma @ xs[1:], limit, atol=1e-6 * np.max(np.abs(vs)))
+
+
+def test_rre_weights_refuse_changes_they_do_not_explain():
+    """Independent random changes (noise, no slow mode) are not extrapolated; nor is a zero change, nor a jump
+    whose weights would amplify the states' noise beyond RRE_MAX_GAIN."""
+    rng = np.random.default_rng(3)
+    noise = np.cumsum(rng.normal(size=(tn.RRE_CHANGES + 1, 200)), axis=0)
+    assert tn.rre_weights(noise) is None
+    assert tn.rre_weights(np.ones((tn.RRE_CHANGES + 1, 5))) is None
+    # two slow modes with nearly the same ratio: the exact jump's weights (Σ|γ| ≈ 80) would amplify noise
+    v = rng.normal(size=(2, 50))
+    slow = np.array([0.8**k * v[0] + 0.78**k * v[1] for k in range(tn.RRE_CHANGES + 1)])
+    assert tn.rre_weights(slow) is None
+
+
 def test_bond_ramp_reaches_the_same_steady_state():
     """The χ/4, χ/2 stages only shorten the way: n = 10 XX chain, γ = 0.1, μ = 1 against SPEC §4 (χ = 48 → 12, 24)."""
     n, g = 10, 0.1
@@ -372,19 +445,27 @@ def test_bond_ramp_reaches_the_same_steady_state():
 
 
 def test_a_jump_that_makes_things_worse_is_undone(monkeypatch):
-    """A geometric jump that lands further away (here: a corrupted one) is undone and extrapolation stops."""
-    real = tn._extrapolate
+    """An extrapolation jump that lands further away (here: a corrupted one) is undone and extrapolation stops."""
+    real = tn._combine_states
 
-    def corrupted(mps, previous, ratio, chi, cutoff):
-        real(mps, previous, ratio, chi, cutoff)
+    def corrupted(mps, states, weights, chi, cutoff):
+        real(mps, states, weights, chi, cutoff)
+        if len(states) == tn.RRE_CHANGES:  # the jump, not the Richardson combination of two fixed points
+            mps.tensors[mps.center] = mps.tensors[mps.center] * np.array([1.0, 1.5, 1.5, 1.5])[None, :, None]
+
+    real_geometric = tn._extrapolate
+
+    def corrupted_geometric(mps, previous, ratio, chi, cutoff):
+        real_geometric(mps, previous, ratio, chi, cutoff)
         mps.tensors[mps.center] = mps.tensors[mps.center] * np.array([1.0, 1.5, 1.5, 1.5])[None, :, None]
 
-    monkeypatch.setattr(tn, "_extrapolate", corrupted)
+    monkeypatch.setattr(tn, "_combine_states", corrupted)
+    monkeypatch.setattr(tn, "_extrapolate", corrupted_geometric)
     n, g = 6, 0.1
     model = Model(n, coupling=1.0, mu=1.0, dephasing=g)
     res = TensorNetwork(dt=0.1, start="infinite-temperature", bond_ramp=False).solve(model)
     # every jump (one per relaxation phase that tried one) was undone, and none was kept
-    found = re.search(r"(\d+) geometric extrapolation\(s\), (\d+) undone", res.diagnostics.notes)
+    found = re.search(r"(\d+) extrapolation jump\(s\), (\d+) undone", res.diagnostics.notes)
     assert found is not None
     made, undone = map(int, found.groups())
     assert made >= 1 and undone == made

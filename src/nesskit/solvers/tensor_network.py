@@ -664,14 +664,12 @@ RAMP_MIN_BOND = 12
 #: ``bond_ramp``: each stage relaxes to this × tol (at least 1e-7)
 RAMP_TOL_FACTOR = 100.0
 
-#: Largest ratio per chunk used by the geometric extrapolation (it multiplies the state's noise by (1 + r)/(1 − r)).
-EXTRAPOLATION_MAX_RATIO = 0.9
 
 
 def mps_sum(a: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> list[np.ndarray]:
     """The MPS of the sum of two MPS of the same length (block-diagonal tensors, bond χ_a + χ_b).
 
-    Linear algebra of the Pauli-coefficient states of SPEC §8.2: the geometric extrapolation and the defect
+    Linear algebra of the Pauli-coefficient states of SPEC §8.2: the reduced-rank extrapolation and the defect
     correction (``refine``) add states with it before recompressing.
     """
     n = len(a)
@@ -696,13 +694,66 @@ def _combine(mps: _MPS, previous: Sequence[np.ndarray], w_now: float, w_previous
              cutoff: float) -> None:
     """Replace the state by w_now C + w_previous C_previous, both at unit trace (w_now + w_previous = 1, so the
     result has unit trace too), recompressed to (χ, cutoff). The sum has bond 2χ (:func:`mps_sum`)."""
-    a = [np.array(t) for t in mps.tensors]
-    b = [np.array(t) for t in previous]
-    ta, tb = trace_coefficient(a), trace_coefficient(b)
-    a[0] = a[0] * (w_now / ta)
-    b[0] = b[0] * (w_previous / tb)
-    new = _MPS(compress(mps_sum(a, b), chi, cutoff))
+    _combine_states(mps, [mps.tensors, previous], [w_now, w_previous], chi, cutoff)
+
+
+def _combine_states(mps: _MPS, states: Sequence[Sequence[np.ndarray]], weights: Sequence[float] | np.ndarray, chi: int,
+                    cutoff: float) -> None:
+    """Replace the state by Σ_i w_i C_i, every C_i at unit trace (Σ w_i = 1 keeps the trace), recompressed to
+    (χ, cutoff). The sum has bond Σ_i χ_i (:func:`mps_sum`)."""
+    total: list[np.ndarray] | None = None
+    for state, w in zip(states, weights):
+        a = [np.array(t) for t in state]
+        a[0] = a[0] * (w / trace_coefficient(a))
+        total = a if total is None else mps_sum(total, a)
+    assert total is not None
+    new = _MPS(compress(total, chi, cutoff))
     mps.tensors, mps.center, mps.parity, mps.log_norm = new.tensors, new.center, new.parity, new.log_norm
+
+
+#: Largest ratio per chunk used by the geometric extrapolation (it multiplies the state's noise by (1 + r)/(1 − r)).
+EXTRAPOLATION_MAX_RATIO = 0.9
+#: ``extrapolate``: changes per chunk that reduced-rank extrapolation combines (it removes one mode fewer exactly)
+RRE_CHANGES = 3
+#: ``extrapolate``: a jump is tried only while the change per chunk exceeds this × tol
+RRE_TRIGGER = 1.0
+#: ``extrapolate``: a jump is made only if the combination's predicted change is below this × the last change
+RRE_ACCEPT = 0.5
+#: ``extrapolate``: no further jump, in the phase, once the change per chunk has not fallen below this × the change
+#: at the previous jump (the relaxation is at its noise floor)
+RRE_USEFUL = 0.7
+#: ``extrapolate``: largest Σ|γ_i| of a jump (it multiplies the states' truncation noise)
+RRE_MAX_GAIN = 20.0
+
+
+def rre_weights(observables: Sequence[np.ndarray] | np.ndarray) -> tuple[np.ndarray, float] | None:
+    """Weights γ (Σγ = 1) of reduced-rank extrapolation from the observables x_0 … x_m at successive chunks.
+
+    For a linear relaxation x_{k+1} − x_∞ = S(x_k − x_∞) whose deviation lies in m − 1 modes, the m changes
+    u_k = x_{k+1} − x_k obey Σ_k γ_k u_k = 0 for the coefficients of the modes' minimal polynomial (degree m − 1)
+    normalised to Σγ = 1, and then Σ_k γ_k x_{k+1} = x_∞; the combination of the *states* with the same γ is the
+    jump. γ minimises ‖Σγ_k u_k‖ subject to Σγ = 1: γ = G⁻¹1/(1ᵀG⁻¹1), G = UᵀU. Returns (γ, ‖Uγ‖/‖u_{m−1}‖),
+    or ``None`` when the changes are degenerate, the combination would amplify noise (Σ|γ| >
+    :data:`RRE_MAX_GAIN`) or does not explain the changes (predicted change ≥ :data:`RRE_ACCEPT` × the last one).
+    """
+    x = np.asarray(observables, dtype=float)
+    u = np.diff(x, axis=0).T  # (p, m)
+    last = float(np.linalg.norm(u[:, -1]))
+    if not last > 0:
+        return None
+    u = u / last
+    g = u.T @ u
+    try:
+        y = np.linalg.solve(g + 1e-14 * np.trace(g) * np.eye(len(g)), np.ones(len(g)))
+    except np.linalg.LinAlgError:
+        return None
+    if not abs(y.sum()) > 0 or not np.all(np.isfinite(y)):
+        return None
+    gamma = y / y.sum()
+    predicted = float(np.linalg.norm(u @ gamma))
+    if float(np.sum(np.abs(gamma))) > RRE_MAX_GAIN or not predicted < RRE_ACCEPT:
+        return None
+    return gamma, predicted
 
 
 def _extrapolate(mps: _MPS, previous: Sequence[np.ndarray], ratio: float, chi: int, cutoff: float) -> None:
@@ -732,9 +783,15 @@ def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_t
            accept_floor: bool = False) -> np.ndarray:
     """Evolve in chunks until the estimated remaining change of the local observables is below ``tol``.
 
-    ``extrapolate``: when the last three changes fall by a steady ratio r (two ratios within 10 %, 0.3 < r), the
-    state jumps to its geometric limit (:func:`_extrapolate`, r capped at :data:`EXTRAPOLATION_MAX_RATIO`) and the
-    convergence test starts afresh from there.
+    ``extrapolate``: once :data:`RRE_CHANGES` changes have been seen since the start (or the last jump), while the
+    change exceeds :data:`RRE_TRIGGER` × tol, the state jumps to the reduced-rank extrapolation of the last
+    :data:`RRE_CHANGES` + 1 states (:func:`rre_weights` on their local observables, the same weights on the MPS,
+    recompressed) and the convergence test starts afresh from there. A jump after which the next change is not
+    smaller is undone, and extrapolation stops for the phase; it stops too when, at the next candidate jump, the
+    change has not fallen below :data:`RRE_USEFUL` × the change at the previous one (the noise floor). When no
+    reduced-rank jump is made and the last three changes fall by a steady ratio r (two ratios within 10 %,
+    0.3 < r, change > 10 × tol), the state jumps to its one-mode geometric limit instead (:func:`_extrapolate`,
+    r capped at :data:`EXTRAPOLATION_MAX_RATIO`).
 
     ``accept_floor``: a stall (the noise floor) ends the phase as converged at any level (``refine`` takes over).
 
@@ -744,11 +801,13 @@ def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_t
     steps = max(1, round(chunk_time / prop.dt))
     _, _, prev = _observables(mps)
     deltas: list[float] = []
-    previous_state: list[np.ndarray] | None = None
+    # (state, observables) at the chunk ends since the start or the last jump
+    history: list[tuple[list[np.ndarray], np.ndarray]] = []
+    if extrapolate:
+        history.append(([np.array(t) for t in mps.tensors], prev))
     jumped: tuple[list[np.ndarray], np.ndarray, float] | None = None  # (state before the jump, its obs, its change)
+    last_jump: float | None = None  # the change per chunk at which the last jump was made
     while True:
-        if extrapolate:
-            previous_state = [np.array(t) for t in mps.tensors]
         prop.run(mps, steps)
         phase.steps += steps
         phase.time += steps * prop.dt
@@ -790,15 +849,31 @@ def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_t
         if phase.time >= max_time and not (phase.time < extend_to and (0 < ratio < 0.95
                                                                        or _still_converging(deltas))):
             return obs  # past max_time, and either no longer converging geometrically or past extend_to
-        if extrapolate and previous_state is not None and len(deltas) >= 3 and delta > 10 * tol:
-            r1, r2 = deltas[-1] / max(deltas[-2], 1e-300), deltas[-2] / max(deltas[-3], 1e-300)
-            if 0.3 < r1 < 1 and abs(r1 - r2) < 0.1 * r1:
+        if extrapolate:
+            history = [*history, ([np.array(t) for t in mps.tensors], obs)][-(RRE_CHANGES + 1):]
+            found = rre_weights([h[1] for h in history]) if (len(history) == RRE_CHANGES + 1
+                                                              and delta > RRE_TRIGGER * tol) else None
+            if found is not None and last_jump is not None and not delta < RRE_USEFUL * last_jump:
+                # the changes have hardly fallen since the last jump: the relaxation is at its noise floor (at a
+                # truncating bond it can be an undamped jitter), where jumps would only keep resetting the
+                # convergence test and hide the stall
+                extrapolate = False
+                found = None
+            if found is not None:
+                last_jump = delta
                 jumped = ([np.array(t) for t in mps.tensors], obs, delta)
-                _extrapolate(mps, previous_state, min(r1, EXTRAPOLATION_MAX_RATIO), prop.chi, prop.cutoff)
+                _combine_states(mps, [h[0] for h in history[1:]], found[0], prop.chi, prop.cutoff)
+            elif extrapolate and len(deltas) >= 3 and len(history) >= 2 and delta > 10 * tol:
+                # no reduced-rank jump: the one-mode geometric jump when the last two ratios agree within 10 %
+                r1, r2 = deltas[-1] / max(deltas[-2], 1e-300), deltas[-2] / max(deltas[-3], 1e-300)
+                if 0.3 < r1 < 1 and abs(r1 - r2) < 0.1 * r1:
+                    jumped = ([np.array(t) for t in mps.tensors], obs, delta)
+                    _extrapolate(mps, history[-2][0], min(r1, EXTRAPOLATION_MAX_RATIO), prop.chi, prop.cutoff)
+            if jumped is not None:
                 phase.extrapolations += 1
-                _, _, prev_new = _observables(mps)
+                _, _, prev = _observables(mps)
                 deltas = []
-                prev = prev_new
+                history = [([np.array(t) for t in mps.tensors], prev)]
 
 
 def _trotter_step_estimate(mps: _MPS, prop: _Propagator, tau: float, order: int) -> float:
@@ -1055,7 +1130,7 @@ def solve(
                                                                   len(phases) > 1 else "")
                  + f"; evolved t = {sum(ph.time for ph in ramp_phases + phases):g}"
                  + ("; stopped at the evolution's noise floor" if last.stalled else "")
-                 + (f"; {sum(ph.extrapolations for ph in phases)} geometric extrapolation(s), "
+                 + (f"; {sum(ph.extrapolations for ph in phases)} extrapolation jump(s), "
                     f"{sum(ph.rejected_extrapolations for ph in phases)} undone" if extrapolate else "")
                  + f"; relaxation time ~{tau:.3g}; Pauli-basis MPS, real; Hermitian and "
                  "unit trace by construction")
@@ -1306,10 +1381,15 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
         ``"stretch"`` for n ≥ 24 when the chain is not the XX chain and its profiles are uniform, else
         ``"closed-form"``.
     extrapolate : bool
-        Jump to the geometric limit of the relaxation when the changes per chunk fall by a steady ratio (the
-        slowest mode skipped instead of waited for; default True). A jump after which the next change is not
-        smaller is undone and extrapolation stops for that phase (at a saturated bond the jump can amplify the
-        truncation noise: n = 20, χ = 32 ran away without this guard). The notes count jumps and undone jumps.
+        Reduced-rank extrapolation of the relaxation (default True): from the last four states at chunk ends, the
+        combination Σγ_k C_{k+1} (Σγ = 1) whose observables' changes cancel best (:func:`rre_weights`) — the
+        limit of a linear relaxation in two slow modes, which are skipped instead of waited for. Tried while the
+        change per chunk exceeds tol; made only when the combination explains the changes (predicted change
+        < ½ the last) without amplifying noise (Σ|γ| ≤ 20). A jump after which the next change is not smaller is
+        undone and extrapolation stops for that phase (at a saturated bond a jump can amplify the truncation noise:
+        n = 20, χ = 32 ran away without this guard). Where no reduced-rank jump is made, the one-mode geometric
+        jump of earlier versions (two equal ratios of the changes) is tried. The notes count jumps and undone
+        jumps (``benchmarks/results_tensor_network.md``, 0.8).
     bond_ramp : bool
         Relax first at χ/4 and χ/2 (stages below 12, or that could not truncate, are skipped) to a loose tolerance
         (100 × tol, at least 1e-7), then at χ (default True). Far from the NESS the state needs a much larger bond
