@@ -729,6 +729,9 @@ RRE_MAX_GAIN = 20.0
 def rre_weights(observables: Sequence[np.ndarray] | np.ndarray) -> tuple[np.ndarray, float] | None:
     """Weights γ (Σγ = 1) of reduced-rank extrapolation from the observables x_0 … x_m at successive chunks.
 
+    The relaxation is dC/dt = 𝓛C of the Pauli coefficients (SPEC §8.2), sampled at the ends of the chunks of
+    :func:`solve`; x_k are the local observables (⟨σᶻ_j⟩ and the nearest-neighbour tables) of C_k.
+
     For a linear relaxation x_{k+1} − x_∞ = S(x_k − x_∞) whose deviation lies in m − 1 modes, the m changes
     u_k = x_{k+1} − x_k obey Σ_k γ_k u_k = 0 for the coefficients of the modes' minimal polynomial (degree m − 1)
     normalised to Σγ = 1, and then Σ_k γ_k x_{k+1} = x_∞; the combination of the *states* with the same γ is the
