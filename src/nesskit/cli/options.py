@@ -202,7 +202,8 @@ def coerce_method_options(cls: type, raw: dict[str, Any]) -> dict[str, Any]:
     """Text values of ``--method-option`` converted to the types of the fields of the method class ``cls``.
 
     A field typed ``… | None`` takes ``none``; ``int``, ``float`` and ``bool`` (true/false) fields take numbers
-    and words; ``str`` fields take the text; unknown keys pass through (the method refuses them by name).
+    and words; ``str`` fields take the text (a field typed ``int | str`` a number or else the text); unknown keys
+    pass through (the method refuses them by name).
     """
     import dataclasses
 
@@ -224,6 +225,9 @@ def coerce_method_options(cls: type, raw: dict[str, Any]) -> dict[str, Any]:
             try:
                 out[key] = int(value) if "int" in parts else float(value)
             except ValueError:
+                if "str" in parts:  # e.g. workers: int | str takes 2 or "auto"
+                    out[key] = value
+                    continue
                 raise ParameterError(f"--method-option {key} must be a number ({kind}), got {value!r}") from None
         else:
             out[key] = value
