@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SolverError
+from ..errors import ParameterError, SolverError
 from . import _parity_blocks as pb
 
 #: cut values below this × the largest are dropped when the state is split at the cut (weight ≤ its square)
@@ -70,6 +70,15 @@ def can_start_worker() -> str | None:
     if os.name != "posix":
         return "the worker process needs a POSIX system"
     return None
+
+
+def worker_failure(nesskit_error: bool, text: str) -> Exception:
+    """The exception the calling process raises for the worker's: a :class:`SolverError` where the worker's was one
+    of nesskit's own (e.g. a state that became zero), else a RuntimeError (a bug, never a "failed point")."""
+    if nesskit_error:
+        return SolverError("the second core's worker process failed:\n" + text)
+    return RuntimeError("the second core's worker process failed with an unexpected error (a bug in nesskit):\n"
+                        + text)
 
 
 def _sweep(half: Any, gate_of: Any, bonds: Sequence[int], weight: float, chi: int, cutoff: float) -> None:
@@ -120,9 +129,9 @@ def _worker(conn: Any) -> None:  # pragma: no cover - runs in the child process 
                     _sweep(half, gate_of, by_parity[1], w, prop.chi, prop.cutoff)
             half.move_center(0)
             conn.send(("done", half.tensors, half.parity, half.log_norm, half.discarded))
-    except Exception:  # the parent turns this into a SolverError
+    except Exception as exc:  # the parent raises it again (:func:`worker_failure`)
         try:
-            conn.send(("error", traceback.format_exc()))
+            conn.send(("error", isinstance(exc, (SolverError, ParameterError)), traceback.format_exc()))
         except Exception:
             pass
 
@@ -180,7 +189,7 @@ class TwoCores:
         except EOFError as exc:
             raise SolverError("the second core's worker process ended unexpectedly; use workers=1") from exc
         if msg[0] == "error":
-            raise SolverError("the second core's worker process failed:\n" + msg[1])
+            raise worker_failure(msg[1], msg[2])
         return msg
 
     def configure(self, prop: Any) -> None:
