@@ -13,8 +13,9 @@ halves meet, on θ = L_c Λ⁻¹ R_{c+1}, and split again by a truncated SVD, wh
 Why Λ⁻¹ is safe: every operation on the right half (gates on its physical legs, QR, and truncations, which are
 projections θ → θ P onto the kept Schmidt vectors on the far side of a bond) acts on the right of the cut index,
 so R_{c+1} stays Λ × (something bounded) row by row, and L_c likewise column by column: Λ⁻¹ cancels one of the two
-Λ factors exactly, up to rounding ε/λ_i, which the other factor λ_i multiplies back. Cut values below 1e-14 of the
-largest are dropped when the state is split (their weight, ≤ 1e-28, is below any cutoff).
+Λ factors exactly, up to rounding: the two halves' rounding errors ε meet as ε²/λ_i, so cut values below 1e-14 of
+the largest are dropped at every split of the cut (their weight, ≤ 1e-28, is below any cutoff in use; at cutoff 0
+values of ~1e-30 made the halves drift apart by 8e-6).
 
 What is approximate: while the halves are swept, each truncates in the metric of its own half with the other half
 taken as orthonormal, which it is exactly only right after a cut gate (the gates are within dt of the identity).
@@ -33,7 +34,6 @@ import socket
 import subprocess
 import sys
 import traceback
-from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -42,7 +42,7 @@ import numpy as np
 from ..errors import ParameterError, SolverError
 from . import _parity_blocks as pb
 
-#: cut values below this × the largest are dropped when the state is split at the cut (weight ≤ its square)
+#: cut values below this × the largest are dropped at every split of the cut (weight ≤ its square)
 CUT_FLOOR = 1e-14
 #: relative weight below which a cut value is dropped on the split: CUT_FLOOR²
 _SPLIT_CUTOFF = CUT_FLOOR**2
@@ -81,18 +81,9 @@ def worker_failure(nesskit_error: bool, text: str) -> Exception:
                         + text)
 
 
-def _sweep(half: Any, gate_of: Any, bonds: Sequence[int], weight: float, chi: int, cutoff: float) -> None:
-    """Apply the gates of one layer on the half's local ``bonds`` in one sweep from the end nearer its centre."""
-    if not bonds:
-        return
-    rightwards = abs(half.center - bonds[0]) <= abs(half.center - bonds[-1] - 1)
-    for b in bonds if rightwards else bonds[::-1]:
-        half.apply(b, gate_of(b, weight), rightwards, chi, cutoff)
-
-
 def _worker(conn: Any) -> None:  # pragma: no cover - runs in the child process (its effects are tested)
     """The right half's process: ("config", …) sets the propagator, ("run", …) evolves, ("stop",) ends."""
-    from .tensor_network import _MPS, _layers, _Propagator
+    from .tensor_network import _MPS, _layers, _Propagator, _sweep
 
     prop: _Propagator | None = None
     try:
@@ -200,7 +191,7 @@ class TwoCores:
 
     def run(self, mps: Any, prop: Any, steps: int) -> None:
         """Evolve ``mps`` (an ``_MPS``) by ``steps`` Trotter steps of ``prop`` (a ``_Propagator``), in place."""
-        from .tensor_network import _MPS, _layers
+        from .tensor_network import _MPS, _layers, _sweep
 
         n = mps.n
         c = cut_bond(n)
@@ -240,51 +231,59 @@ class TwoCores:
         msg = self._recv()
         _, r_tensors, r_parity, r_log_norm, r_discarded = msg
         # join: θ = L_c Λ⁻¹ R_{c+1}, split once more (identity gate) into the canonical form with the centre at c
-        x, y = left.tensors[c], r_tensors[0]
-        theta = np.tensordot(x / lam[None, None, :], y, axes=(2, 0))
-        lc, rc = theta.shape[0], theta.shape[3]
-        nrm = float(np.linalg.norm(theta))
-        if not math.isfinite(nrm) or nrm == 0:
-            raise SolverError("the tensor-network state became zero or non-finite; reduce dt")
-        u, s, vt, labels, total = pb.truncated_block_svd((theta / nrm).reshape(lc * 4, 4 * rc),
-                                                         pb.fuse(left.parity[c], pb.PHYSICAL),
-                                                         pb.fuse(pb.PHYSICAL, r_parity[1]), prop.chi, prop.cutoff)
-        kept = float(s @ s)
-        s = s / math.sqrt(kept)
-        mps.tensors = left.tensors[:c] + [(u * s).reshape(lc, 4, -1), vt.reshape(-1, 4, rc)] + list(r_tensors[1:])
+        us, s, vt, labels, log_gain, discarded = _split_cut(left.tensors[c], lam, r_tensors[0], left.parity[c],
+                                                            r_parity[1], None, prop.chi, prop.cutoff)
+        mps.tensors = left.tensors[:c] + [us, vt] + list(r_tensors[1:])
         mps.parity = left.parity[:c + 1] + [labels] + list(r_parity[1:])
         mps.center = c
-        mps.log_norm = left.log_norm + r_log_norm + math.log(nrm) + 0.5 * math.log(kept)
-        mps.discarded += left.discarded + r_discarded + (total - kept) / total
+        mps.log_norm = left.log_norm + r_log_norm + log_gain
+        mps.discarded += left.discarded + r_discarded + discarded
 
     def _cut(self, left: Any, lam: np.ndarray, gate: np.ndarray, chi: int, cutoff: float) -> np.ndarray:
         """The cut bond's gate on θ = L_c Λ⁻¹ R_{c+1}; returns the new Λ (the worker gets Λ V)."""
         c = left.n - 1
         msg = self._recv()
         _, y, y_parity = msg
-        x = left.tensors[c]
-        theta = np.tensordot(x / lam[None, None, :], y, axes=(2, 0))  # (l, 4, 4, r)
-        lc, rc = theta.shape[0], theta.shape[3]
-        nrm = float(np.linalg.norm(theta))
-        if not math.isfinite(nrm) or nrm == 0:
-            self._conn.send((y, left.parity[c + 1]))
-            raise SolverError("the tensor-network state became zero or non-finite; reduce dt")
-        theta = np.tensordot(gate.reshape(4, 4, 4, 4), theta / nrm, axes=((2, 3), (1, 2)))
-        theta = theta.transpose(2, 0, 1, 3).reshape(lc * 4, 4 * rc)
-        u, s, vt, labels, total = pb.truncated_block_svd(theta, pb.fuse(left.parity[c], pb.PHYSICAL),
-                                                         pb.fuse(pb.PHYSICAL, y_parity), chi, cutoff)
-        if not np.isfinite(total) or total == 0:
-            self._conn.send((y, left.parity[c + 1]))
-            raise SolverError("the tensor-network state became zero or non-finite; reduce dt")
-        kept = float(s @ s)
-        left.discarded += (total - kept) / total
-        left.log_norm += math.log(nrm) + 0.5 * math.log(kept)
-        s = s / math.sqrt(kept)
-        left.tensors[c] = (u * s).reshape(lc, 4, -1)
+        try:
+            us, s, vt, labels, log_gain, discarded = _split_cut(left.tensors[c], lam, y, left.parity[c], y_parity,
+                                                                gate, chi, cutoff)
+        except SolverError:
+            self._conn.send((y, left.parity[c + 1]))  # let the worker go on to the end of its run
+            raise
+        left.discarded += discarded
+        left.log_norm += log_gain
+        left.tensors[c] = us
         left.parity[c + 1] = labels
-        self._conn.send(((s[:, None] * vt).reshape(-1, 4, rc), labels))
+        self._conn.send((s[:, None, None] * vt, labels))
         return s
 
+
+def _split_cut(x: np.ndarray, lam: np.ndarray, y: np.ndarray, x_parity: np.ndarray, y_parity: np.ndarray,
+               gate: np.ndarray | None, chi: int, cutoff: float
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """θ = x Λ⁻¹ y across the cut (x = L_c, y = R_{c+1}), the gate (None: none) applied, split by a truncated SVD.
+
+    Returns (U S as the new L_c, S (unit norm), V as tensors, the bond labels, the log of the norm θ had, the
+    discarded weight relative to θ); the new R_{c+1} is S V (``S[:, None, None] * V``).
+    """
+    theta = np.tensordot(x / lam[None, None, :], y, axes=(2, 0))  # (l, 4, 4, r)
+    lc, rc = theta.shape[0], theta.shape[3]
+    nrm = float(np.linalg.norm(theta))
+    if not math.isfinite(nrm) or nrm == 0:
+        raise SolverError("the tensor-network state became zero or non-finite; reduce dt")
+    theta = theta / nrm
+    if gate is not None:
+        theta = np.tensordot(gate.reshape(4, 4, 4, 4), theta, axes=((2, 3), (1, 2))).transpose(2, 0, 1, 3)
+    # the cut's values stay above CUT_FLOOR × the largest even at cutoff 0, where Λ⁻¹ would multiply the rounding
+    # of the two halves together (ε²/λ: at λ ~ 1e-30 the halves drifted apart by 8e-6, n = 8, Δ = 1, γ = 0)
+    u, s, vt, labels, total = pb.truncated_block_svd(theta.reshape(lc * 4, 4 * rc), pb.fuse(x_parity, pb.PHYSICAL),
+                                                     pb.fuse(pb.PHYSICAL, y_parity), chi, max(cutoff, _SPLIT_CUTOFF))
+    if not np.isfinite(total) or total == 0:
+        raise SolverError("the tensor-network state became zero or non-finite; reduce dt")
+    kept = float(s @ s)
+    s = s / math.sqrt(kept)
+    return ((u * s).reshape(lc, 4, -1), s, vt.reshape(-1, 4, rc), labels, math.log(nrm) + 0.5 * math.log(kept),
+            (total - kept) / total)
 
 if __name__ == "__main__":  # pragma: no cover - the worker process (python -m nesskit.solvers._two_halves FD)
     _worker(Connection(int(sys.argv[1])))

@@ -42,7 +42,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -448,13 +448,18 @@ class _Propagator:
             self.cores.run(mps, self, steps)
             return
         for parity, weight in _layers(self.order, steps):
-            bonds = list(range(parity, n - 1, 2))
-            if not bonds:
-                continue
-            # sweep from the end nearer to the centre
-            rightwards = abs(mps.center - bonds[0]) <= abs(mps.center - bonds[-1] - 1)
-            for b in bonds if rightwards else bonds[::-1]:
-                mps.apply(b, self.gate(b, weight), rightwards, self.chi, self.cutoff)
+            _sweep(mps, self.gate, list(range(parity, n - 1, 2)), weight, self.chi, self.cutoff)
+
+
+def _sweep(mps: _MPS, gate_of: Callable[[int, float], np.ndarray], bonds: Sequence[int], weight: float, chi: int,
+           cutoff: float) -> None:
+    """One TEBD layer (SPEC §8.2): the gates ``gate_of(b, weight)`` on ``bonds`` (of one parity, ascending) in one
+    mixed-canonical sweep from the end nearer the centre; also used on half a chain by ``_two_halves``."""
+    if not bonds:
+        return
+    rightwards = abs(mps.center - bonds[0]) <= abs(mps.center - bonds[-1] - 1)
+    for b in bonds if rightwards else bonds[::-1]:
+        mps.apply(b, gate_of(b, weight), rightwards, chi, cutoff)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -983,7 +988,7 @@ def solve(
 
 
 def resolve_workers(workers: int | str, n: int) -> int:
-    """1 or 2 processes for a chain of n sites: ``workers`` itself, or for ``"auto"`` 2 when n ≥
+    """1 or 2 processes for the TEBD of SPEC §8.2 on n sites: ``workers`` itself, or for ``"auto"`` 2 when n ≥
     ``TWO_CORES_AUTO_SITES``, at least two CPUs are free to this process, it may start a worker and the solve runs
     in the main thread."""
     from ._two_halves import available_cores, can_start_worker
