@@ -22,6 +22,7 @@ import numpy as np
 from bench_tn_compressibility import exact_coefficients, tt_svd, weigh
 
 import nesskit as nk
+from nesskit.solvers import _tebd
 from nesskit.solvers import tensor_network as tn
 
 
@@ -43,9 +44,9 @@ def main() -> None:
     model = nk.Model(n, delta=a.delta, dephasing=a.dephasing, c=a.c, d=a.d)
     c, residual = exact_coefficients(model)
     one_ex, two_ex = tn._local_observables(tt_svd(c, 4**n))
-    mps = tn._MPS(tt_svd(weigh(c, s), a.bond_dimension))
+    mps = _tebd._MPS(tt_svd(weigh(c, s), a.bond_dimension))
     mps.weight = s
-    prop = tn._Propagator(tn.bond_generators(model), a.dt, a.order, a.bond_dimension, a.cutoff, s)
+    prop = _tebd._Propagator(tn.bond_generators(model), a.dt, a.order, a.bond_dimension, a.cutoff, s)
 
     def error() -> float:
         one, two = tn._local_observables(mps.tensors, s)

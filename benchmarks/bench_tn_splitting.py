@@ -27,6 +27,7 @@ import scipy.linalg as sla
 from scipy.optimize import brentq
 
 from nesskit.model import Model
+from nesskit.solvers import _tebd
 from nesskit.solvers import tensor_network as tn
 
 Stages = list[tuple[int, float]]
@@ -105,7 +106,7 @@ def main() -> None:
         for dt in (0.05, 0.1, 0.2):
             cells = []
             for order in (2, -4, 4):
-                cells.append(np.max(np.abs(fixed_point(product(tn._stages(order), a_op, b_op, dt), 1.0) - ness)))
+                cells.append(np.max(np.abs(fixed_point(product(_tebd._stages(order), a_op, b_op, dt), 1.0) - ness)))
             text = " | ".join(f"{c:.2e}" for c in cells)
             for a, b, alpha in processed:
                 raw = fixed_point(product(kernel(a, b), a_op, b_op, dt), 1.0)

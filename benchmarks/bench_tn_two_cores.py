@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from nesskit.model import Model
-from nesskit.solvers import _two_halves
+from nesskit.solvers import _tebd, _two_halves
 from nesskit.solvers import tensor_network as tn
 
 
@@ -35,14 +35,14 @@ def main() -> None:
     args = ap.parse_args()
     model = Model(args.n, coupling=1.0, mu=1.0, dephasing=0.1)
     gens = tn.bond_generators(model)
-    one = tn._MPS(tn._closed_form_start(model, correlated=True))
-    serial = tn._Propagator(gens, 0.1, 4, args.bond_dimension, 1e-14)
+    one = _tebd._MPS(tn._closed_form_start(model, correlated=True))
+    serial = _tebd._Propagator(gens, 0.1, 4, args.bond_dimension, 1e-14)
     serial.run(one, 30)
-    two = tn._MPS([np.array(t) for t in one.tensors])
+    two = _tebd._MPS([np.array(t) for t in one.tensors])
     t_one: list[float] = []
     t_two: list[float] = []
     with _two_halves.TwoCores() as cores:
-        parallel = tn._Propagator(gens, 0.1, 4, args.bond_dimension, 1e-14, cores=cores)
+        parallel = _tebd._Propagator(gens, 0.1, 4, args.bond_dimension, 1e-14, cores=cores)
         parallel.run(two, 1)  # the worker's start-up and imports, not timed
         serial.run(one, 1)
         for _ in range(args.repeats):

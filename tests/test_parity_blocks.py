@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from nesskit.model import Model
 from nesskit.solvers import _parity_blocks as pb
+from nesskit.solvers import _tebd
 from nesskit.solvers import tensor_network as tn
 
 
@@ -129,15 +130,15 @@ def test_evolution_keeps_the_block_form_and_matches_dense_svd():
                   fields=[0.3, -0.2, 0, 0.1, 0.4])
     start = tn._closed_form_start(model, correlated=True)
     gens = tn.bond_generators(model)
-    mps = tn._MPS(start)
-    tn._Propagator(gens, 0.1, 4, 256, 0.0).run(mps, 5)
+    mps = _tebd._MPS(start)
+    _tebd._Propagator(gens, 0.1, 4, 256, 0.0).run(mps, 5)
     assert _block_violation(mps.tensors, mps.parity) == 0.0
     # reference: the same layers applied to the full coefficient vector
     v = _full(start)
     n = model.n
-    for parity, w in tn._layers(4, 5):
+    for parity, w in _tebd._layers(4, 5):
         for b in range(parity, n - 1, 2):
-            g = tn._Propagator(gens, 0.1, 4, 256, 0.0).gate(b, w)
+            g = _tebd._Propagator(gens, 0.1, 4, 256, 0.0).gate(b, w)
             v = np.einsum("ab,ibj->iaj", g, v.reshape(4**b, 16, -1)).reshape(-1)
     got = _full(mps.tensors)
     np.testing.assert_allclose(got / got[0], v / v[0], atol=1e-12)

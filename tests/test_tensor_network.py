@@ -20,7 +20,7 @@ from dense_reference import dense_liouvillian
 from nesskit.errors import ParameterError, SolverError
 from nesskit.model import Model
 from nesskit.operators import PAULIS
-from nesskit.solvers import closed_form, exact
+from nesskit.solvers import _tebd, closed_form, exact
 from nesskit.solvers import tensor_network as tn
 from nesskit.solvers.tensor_network import MPSPairSource, TensorNetwork
 
@@ -70,7 +70,7 @@ def test_layers_give_every_bond_the_full_step():
     """Each Trotter step applies both parities for a total time dt (orders 2 and 4, merged across steps)."""
     for order in (2, 4, -4):
         for steps in (1, 3):
-            seq = tn._layers(order, steps)
+            seq = _tebd._layers(order, steps)
             for parity in (0, 1):
                 assert sum(w for p, w in seq if p == parity) == pytest.approx(steps, abs=1e-12)
             assert all(a[0] != b[0] for a, b in zip(seq[:-1], seq[1:]))
@@ -341,10 +341,10 @@ def test_extrapolation_removes_one_geometric_mode():
         return _modes_state(inf, [mode], [r**power], scale)
 
     prev = state(3, 2.0)
-    mps = tn._MPS(state(4, 0.3))
+    mps = _tebd._MPS(state(4, 0.3))
     tn._extrapolate(mps, prev, r, chi=16, cutoff=0.0)
     one, two = tn._local_observables(mps.tensors)
-    wrong = tn._MPS(state(4, 0.3))
+    wrong = _tebd._MPS(state(4, 0.3))
     tn._extrapolate(wrong, prev, 0.5, chi=16, cutoff=0.0)
     assert np.max(np.abs(tn._local_observables(wrong.tensors)[0] - tn._local_observables(inf)[0])) > 1e-3
     ref_one, ref_two = tn._local_observables(inf)
@@ -360,14 +360,14 @@ def test_reduced_rank_extrapolation_removes_two_modes_of_a_state():
     modes = [tn.product_state([0.5, 0.2, -0.3, 0.1]), tn.correlated_state([0.1, 0.1, -0.5, 0.2], [0.3, -0.2, 0.1])]
     ratios = [0.7, 0.3]  # jump weights (1, −4.8, 4.8): within RRE_MAX_GAIN
     states = [_modes_state(limit, modes, [r**k for r in ratios], scale=0.5 + k) for k in range(4)]
-    obs = [tn._observables(tn._MPS(c))[2] for c in states]
+    obs = [tn._observables(_tebd._MPS(c))[2] for c in states]
     found = tn.rre_weights(obs)
     assert found is not None
     gamma, predicted = found
     assert math.isclose(float(np.sum(gamma)), 1.0, rel_tol=1e-12)
     assert predicted < 1e-8
-    mps = tn._MPS(states[-1])
-    ref = tn._observables(tn._MPS(limit))[2]
+    mps = _tebd._MPS(states[-1])
+    ref = tn._observables(_tebd._MPS(limit))[2]
     assert np.max(np.abs(tn._observables(mps)[2] - ref)) > 1e-2
     tn._combine_states(mps, states[1:], gamma, chi=64, cutoff=0.0)
     np.testing.assert_allclose(tn._observables(mps)[2], ref, atol=1e-9)
@@ -556,7 +556,7 @@ def test_richardson_removes_the_dt4_term_of_the_fixed_point(eps, scale_fine, sca
         return out
 
     coarse = state(16 * eps, scale_coarse)
-    fine = tn._MPS(state(eps, scale_fine))
+    fine = _tebd._MPS(state(eps, scale_fine))
     tn._richardson(fine, coarse, order=4, chi=16, cutoff=0.0)
     one, two = tn._local_observables(fine.tensors)
     ref_one, ref_two = tn._local_observables(inf)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from nesskit.cli.options import coerce_method_options
 from nesskit.errors import ParameterError, SolverError
 from nesskit.model import Model
-from nesskit.solvers import _two_halves, closed_form
+from nesskit.solvers import _tebd, _two_halves, closed_form
 from nesskit.solvers import tensor_network as tn
 from nesskit.solvers.tensor_network import TensorNetwork
 
@@ -28,7 +28,7 @@ def cores() -> Iterator[_two_halves.TwoCores]:
         yield c
 
 
-def _coefficients(mps: tn._MPS) -> np.ndarray:
+def _coefficients(mps: _tebd._MPS) -> np.ndarray:
     """All 4ⁿ Pauli coefficients of the state, at unit trace."""
     full = mps.tensors[0]
     for t in mps.tensors[1:]:
@@ -48,13 +48,13 @@ def test_two_halves_equal_one_process_without_truncation(cores: _two_halves.TwoC
                   dephasing=list(gamma * rng.uniform(0.5, 1.5, n)), fields=list(rng.uniform(-1, 1, n)))
     gens = tn.bond_generators(model)
     start = tn.correlated_state(rng.uniform(-0.5, 0.5, n), rng.uniform(-0.2, 0.2, n - 1))
-    one, two = tn._MPS(start), tn._MPS(start)
+    one, two = _tebd._MPS(start), _tebd._MPS(start)
     full = 4 ** (n // 2)  # no bond ever exceeds this: nothing is cut
-    tn._Propagator(gens, 0.2, 4, full, 0.0).run(one, steps)
-    tn._Propagator(gens, 0.2, 4, full, 0.0, cores=cores).run(two, steps)
+    _tebd._Propagator(gens, 0.2, 4, full, 0.0).run(one, steps)
+    _tebd._Propagator(gens, 0.2, 4, full, 0.0, cores=cores).run(two, steps)
     a, b = _coefficients(one), _coefficients(two)
     assert np.max(np.abs(a - b)) < 1e-12 * max(1.0, float(np.max(np.abs(a))))
-    assert np.max(np.abs(a - _coefficients(tn._MPS(start)))) > 1e-4  # the state did evolve
+    assert np.max(np.abs(a - _coefficients(_tebd._MPS(start)))) > 1e-4  # the state did evolve
     # the state comes back in canonical form, centre at the cut
     assert two.center == _two_halves.cut_bond(n)
 
@@ -98,12 +98,12 @@ def test_a_failing_worker_is_raised_again_and_the_worker_ends() -> None:
     gens = tn.bond_generators(model)
     c = _two_halves.cut_bond(n)
     gens = [g if b <= c else np.full_like(g, np.nan) for b, g in enumerate(gens)]  # only the right half breaks
-    mps = tn._MPS(tn.correlated_state(np.zeros(n), np.zeros(n - 1)))
+    mps = _tebd._MPS(tn.correlated_state(np.zeros(n), np.zeros(n - 1)))
     cores = _two_halves.TwoCores()
     # NaN generators are a programming error (the model's are validated): a RuntimeError with the worker's
     # traceback, not a SolverError that a sweep would record as a failed point
     with pytest.raises(RuntimeError, match="(?s)unexpected error.*ValueError"):
-        tn._Propagator(gens, 0.1, 4, 16, 1e-14, cores=cores).run(mps, 2)
+        _tebd._Propagator(gens, 0.1, 4, 16, 1e-14, cores=cores).run(mps, 2)
     cores.close()
     assert cores._proc.returncode is not None
 

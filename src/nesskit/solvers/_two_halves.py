@@ -41,6 +41,7 @@ import numpy as np
 
 from ..errors import ParameterError, SolverError
 from . import _parity_blocks as pb
+from ._tebd import _MPS, _layers, _Propagator, _sweep
 
 #: cut values below this × the largest are dropped at every split of the cut (weight ≤ its square)
 CUT_FLOOR = 1e-14
@@ -83,8 +84,6 @@ def worker_failure(nesskit_error: bool, text: str) -> Exception:
 
 def _worker(conn: Any) -> None:  # pragma: no cover - runs in the child process (its effects are tested)
     """The right half's process: ("config", …) sets the propagator, ("run", …) evolves, ("stop",) ends."""
-    from .tensor_network import _MPS, _layers, _Propagator, _sweep
-
     prop: _Propagator | None = None
     try:
         while True:
@@ -189,10 +188,8 @@ class TwoCores:
             self._conn.send(("config", list(prop.generators), prop.dt, prop.order, prop.chi, prop.cutoff))
             self._configured = prop  # kept alive, so that a new propagator is never mistaken for it
 
-    def run(self, mps: Any, prop: Any, steps: int) -> None:
+    def run(self, mps: _MPS, prop: _Propagator, steps: int) -> None:
         """Evolve ``mps`` (an ``_MPS``) by ``steps`` Trotter steps of ``prop`` (a ``_Propagator``), in place."""
-        from .tensor_network import _MPS, _layers, _sweep
-
         n = mps.n
         c = cut_bond(n)
         self.configure(prop)
