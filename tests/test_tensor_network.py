@@ -408,6 +408,28 @@ def test_rre_weights_refuse_changes_they_do_not_explain():
     assert tn.rre_weights(slow) is None
 
 
+@settings(max_examples=200, deadline=None)
+@given(r=st.floats(0.31, 0.99), last=st.floats(1e-9, 1e-3), tol=st.floats(1e-9, 1e-5))
+def test_geometric_jump_is_taken_on_a_steady_decay_above_the_trigger(r, last, tol):
+    """Three changes falling by r: the jump's ratio is r (capped) exactly when the last change exceeds
+    JUMP_TRIGGER × tol; a decay whose two ratios differ by more than 10 % gets no jump."""
+    deltas = [last / r**2, last / r, last]
+    got = tn._geometric_ratio(deltas, tol)
+    if last > tn.JUMP_TRIGGER * tol:
+        assert got == pytest.approx(min(r, tn.EXTRAPOLATION_MAX_RATIO), rel=1e-9)
+    else:
+        assert got is None
+    assert tn._geometric_ratio([last / (0.8 * r * r), last / r, last], tol) is None  # ratios 0.8 r, r: not steady
+    assert tn._geometric_ratio(deltas[1:], tol) is None  # two changes give one ratio only
+
+
+def test_geometric_jump_below_ten_tol():
+    """The n = 40 XX case's final stage (tol 1e-7): changes 4.2e-7, 3.4e-7, 2.7e-7 fall by 0.79–0.80 per chunk.
+    Before 0.10 the geometric jump needed 10 × tol and the stage decayed for 17 chunks; now it jumps here."""
+    assert tn._geometric_ratio([4.245e-07, 3.370e-07, 2.705e-07], 1e-7) == pytest.approx(2.705 / 3.370)
+    assert tn._geometric_ratio([1.2e-7, 0.96e-7, 0.77e-7], 1e-7) is None  # below tol: converging anyway
+
+
 def test_bond_ramp_reaches_the_same_steady_state():
     """The χ/4, χ/2 stages only shorten the way: n = 10 XX chain, γ = 0.1, μ = 1 against SPEC §4 (χ = 48 → 12, 24)."""
     n, g = 10, 0.1

@@ -541,8 +541,10 @@ def _combine_states(mps: _MPS, states: Sequence[Sequence[np.ndarray]], weights: 
 EXTRAPOLATION_MAX_RATIO = 0.9
 #: ``extrapolate``: changes per chunk that reduced-rank extrapolation combines (it removes one mode fewer exactly)
 RRE_CHANGES = 3
-#: ``extrapolate``: a jump is tried only while the change per chunk exceeds this × tol
-RRE_TRIGGER = 1.0
+#: ``extrapolate``: a jump (reduced-rank or geometric) is tried only while the change per chunk exceeds this × tol
+#: (the geometric one needed 10 × tol up to 0.9: XX, n = 40, γ = 0.1, tol 1e-7 then decayed cleanly at r ≈ 0.8 per
+#: chunk for 17 chunks below 1e-6 without a jump, t = 94; with 1 × tol it jumps there, t = 88)
+JUMP_TRIGGER = 1.0
 #: ``extrapolate``: a jump is made only if the combination's predicted change is below this × the last change
 RRE_ACCEPT = 0.5
 #: ``extrapolate``: no further jump, in the phase, once the change per chunk has not fallen below this × the change
@@ -585,6 +587,21 @@ def rre_weights(observables: Sequence[np.ndarray] | np.ndarray) -> tuple[np.ndar
     return gamma, predicted
 
 
+def _geometric_ratio(deltas: Sequence[float], tol: float) -> float | None:
+    """The ratio r of a one-mode geometric jump from the changes per chunk, or ``None`` when there is none to make.
+
+    A jump needs three changes falling by a steady ratio — the last two ratios within 10 % of each other, with
+    0.3 < r < 1 — and a last change above :data:`JUMP_TRIGGER` × tol (below it the relaxation is about to pass
+    the convergence test anyway). r is the last ratio, capped at :data:`EXTRAPOLATION_MAX_RATIO`.
+    """
+    if len(deltas) < 3 or not deltas[-1] > JUMP_TRIGGER * tol:
+        return None
+    r1, r2 = deltas[-1] / max(deltas[-2], 1e-300), deltas[-2] / max(deltas[-3], 1e-300)
+    if not (0.3 < r1 < 1 and abs(r1 - r2) < 0.1 * r1):
+        return None
+    return min(r1, EXTRAPOLATION_MAX_RATIO)
+
+
 def _extrapolate(mps: _MPS, previous: Sequence[np.ndarray], ratio: float, chi: int, cutoff: float) -> None:
     """Replace the state by its geometric limit (C_k − r C_{k−1})/(1 − r), both at unit trace, recompressed.
 
@@ -613,14 +630,14 @@ def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_t
     """Evolve in chunks until the estimated remaining change of the local observables is below ``tol``.
 
     ``extrapolate``: once :data:`RRE_CHANGES` changes have been seen since the start (or the last jump), while the
-    change exceeds :data:`RRE_TRIGGER` × tol, the state jumps to the reduced-rank extrapolation of the last
+    change exceeds :data:`JUMP_TRIGGER` × tol, the state jumps to the reduced-rank extrapolation of the last
     :data:`RRE_CHANGES` + 1 states (:func:`rre_weights` on their local observables, the same weights on the MPS,
     recompressed) and the convergence test starts afresh from there. A jump after which the next change is not
     smaller is undone, and extrapolation stops for the phase; it stops too when, at the next candidate jump, the
     change has not fallen below :data:`RRE_USEFUL` × the change at the previous one (the noise floor). When no
     reduced-rank jump is made and the last three changes fall by a steady ratio r (two ratios within 10 %,
-    0.3 < r, change > 10 × tol), the state jumps to its one-mode geometric limit instead (:func:`_extrapolate`,
-    r capped at :data:`EXTRAPOLATION_MAX_RATIO`).
+    0.3 < r, change > :data:`JUMP_TRIGGER` × tol), the state jumps to its one-mode geometric limit instead
+    (:func:`_extrapolate`, r capped at :data:`EXTRAPOLATION_MAX_RATIO`).
 
     ``accept_floor``: a stall (the noise floor) ends the phase as converged at any level (``refine`` takes over).
 
@@ -681,7 +698,7 @@ def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_t
         if extrapolate:
             history = [*history, ([np.array(t) for t in mps.tensors], obs)][-(RRE_CHANGES + 1):]
             found = rre_weights([h[1] for h in history]) if (len(history) == RRE_CHANGES + 1
-                                                              and delta > RRE_TRIGGER * tol) else None
+                                                              and delta > JUMP_TRIGGER * tol) else None
             if found is not None and last_jump is not None and not delta < RRE_USEFUL * last_jump:
                 # the changes have hardly fallen since the last jump: the relaxation is at its noise floor (at a
                 # truncating bond it can be an undamped jitter), where jumps would only keep resetting the
@@ -692,12 +709,10 @@ def _relax(mps: _MPS, prop: _Propagator, phase: _Phase, max_time: float, chunk_t
                 last_jump = delta
                 jumped = ([np.array(t) for t in mps.tensors], obs, delta)
                 _combine_states(mps, [h[0] for h in history[1:]], found[0], prop.chi, prop.cutoff)
-            elif extrapolate and len(deltas) >= 3 and len(history) >= 2 and delta > 10 * tol:
-                # no reduced-rank jump: the one-mode geometric jump when the last two ratios agree within 10 %
-                r1, r2 = deltas[-1] / max(deltas[-2], 1e-300), deltas[-2] / max(deltas[-3], 1e-300)
-                if 0.3 < r1 < 1 and abs(r1 - r2) < 0.1 * r1:
-                    jumped = ([np.array(t) for t in mps.tensors], obs, delta)
-                    _extrapolate(mps, history[-2][0], min(r1, EXTRAPOLATION_MAX_RATIO), prop.chi, prop.cutoff)
+            elif extrapolate and len(history) >= 2 and (geo := _geometric_ratio(deltas, tol)) is not None:
+                # no reduced-rank jump: the one-mode geometric jump
+                jumped = ([np.array(t) for t in mps.tensors], obs, delta)
+                _extrapolate(mps, history[-2][0], geo, prop.chi, prop.cutoff)
             if jumped is not None:
                 phase.extrapolations += 1
                 _, _, prev = _observables(mps)
