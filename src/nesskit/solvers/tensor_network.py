@@ -63,6 +63,7 @@ from ._tebd import (
     _site_weights,
     _stages,
     _weigh_generators,
+    trotter_power,
 )
 
 #: (I, σˣ, σʸ, σᶻ) in nesskit's basis (SPEC §1): the one Pauli table of :mod:`nesskit.operators`.
@@ -620,7 +621,7 @@ def _richardson(mps: _MPS, coarse: Sequence[np.ndarray], order: int, chi: int, c
     relaxed at dt/2, and ``coarse``, relaxed at dt) removes the dt^p term and leaves −3 · 2^p/(2^p − 1) · b (dt/2)^{p+2}
     (−3.2 b (dt/2)⁶ at order 4). Truncation noise in either state enters × (2^p + 1)/(2^p − 1) ≈ 1.13.
     """
-    p = 4 if abs(order) == 4 else 2
+    p = trotter_power(order)
     _combine(mps, coarse, 2**p / (2**p - 1), -1 / (2**p - 1), chi, cutoff)
 
 
@@ -736,7 +737,7 @@ def _trotter_step_estimate(mps: _MPS, prop: _Propagator, tau: float, order: int)
     half.run(b, 2)
     _, _, oa = _observables(a)
     _, _, ob = _observables(b)
-    p = 4 if abs(order) == 4 else 2
+    p = trotter_power(order)
     return float(np.max(np.abs(oa - ob))) * max(tau / prop.dt, 1.0) * 2**p / (2**p - 1)
 
 
@@ -964,7 +965,7 @@ def _solve(
         prop = _Propagator(gens, dt / 2, trotter_order, bond_dimension, cutoff, pauli_weight, cores)
         phases.append(_Phase(dt / 2))
         obs_half = _relax(mps, prop, phases[1], t_max, chunk, tol, deadline, extrapolate, extend_to)
-        p = 4 if abs(trotter_order) == 4 else 2
+        p = trotter_power(trotter_order)
         # the error of the fixed point at dt/2, measured; the Richardson combination below is left with less (its
         # dt^{p+2} term), which is not measured: the estimate stays that of dt/2 (conservative)
         trotter_error = float(np.max(np.abs(obs_half - obs))) / (2**p - 1)
@@ -1258,8 +1259,10 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
         n = 6, Δ = 1.5, 1e-14 ~2e-9.
     dt : float
         Time step of the relaxation; the Trotter check runs at dt/2 (default 0.1).
-    trotter_order : {2, 4}
-        Strang splitting, or the 4th-order splitting of Blanes & Moan (default 4).
+    trotter_order : {2, 4, 6}
+        Strang splitting, or the 4th-order (6 stages, 12 layers per step; default) or 6th-order (10 stages, 20
+        layers per step) splitting of Blanes & Moan (2002). Order 6 at dt = 0.2 costs 100 layers per unit time
+        against 120 for order 4 at dt = 0.1, with a smaller fixed-point bias.
     tol : float
         Stop when the estimated remaining change of every local observable (⟨σᶻ_j⟩ and all nearest-neighbour
         ⟨σ^α_jσ^β_{j+1}⟩) is below ``tol`` (default 1e-9).
@@ -1377,8 +1380,8 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
         object.__setattr__(self, "dt", check_positive("dt", self.dt))
         if self.dt > 1.0:
             raise ParameterError(f"dt must be in (0, 1] (allowed range), got {self.dt!r}")
-        if self.trotter_order not in (2, 4) or isinstance(self.trotter_order, bool):
-            raise ParameterError(f"trotter_order must be 2 or 4, got {self.trotter_order!r}")
+        if self.trotter_order not in (2, 4, 6) or isinstance(self.trotter_order, bool):
+            raise ParameterError(f"trotter_order must be 2, 4 or 6, got {self.trotter_order!r}")
         object.__setattr__(self, "tol", check_positive("tol", self.tol))
         for name in ("max_time", "max_wall_time", "chunk_time"):
             value = getattr(self, name)
