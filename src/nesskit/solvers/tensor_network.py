@@ -57,6 +57,7 @@ from . import _parity_blocks
 from ._lindblad_mpo import apply_mpo, lindblad_mpo, log_norm, residual_norm, trace_coefficient
 from ._tebd import (
     _MPS,
+    TROTTER_ORDERS,
     TWO_CORES_MIN_SITES,
     _environments,
     _Propagator,
@@ -1380,8 +1381,8 @@ class TensorNetwork(_method_base()):  # type: ignore[misc]
         object.__setattr__(self, "dt", check_positive("dt", self.dt))
         if self.dt > 1.0:
             raise ParameterError(f"dt must be in (0, 1] (allowed range), got {self.dt!r}")
-        if self.trotter_order not in (2, 4, 6) or isinstance(self.trotter_order, bool):
-            raise ParameterError(f"trotter_order must be 2, 4 or 6, got {self.trotter_order!r}")
+        if self.trotter_order not in TROTTER_ORDERS or isinstance(self.trotter_order, bool):
+            raise ParameterError(f"trotter_order must be one of {TROTTER_ORDERS}, got {self.trotter_order!r}")
         object.__setattr__(self, "tol", check_positive("tol", self.tol))
         for name in ("max_time", "max_wall_time", "chunk_time"):
             value = getattr(self, name)
