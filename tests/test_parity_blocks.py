@@ -124,6 +124,61 @@ def test_truncated_block_svd_is_the_best_low_rank_cut(rows, cols, chi, cutoff, s
     assert np.all(vt[labels[:, None] != cp[None, :]] == 0)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 24), st.integers(2, 24), st.integers(1, 12), st.sampled_from([0.0, 1e-3, 1e-14]),
+       st.booleans(), st.integers(0, 2**31 - 1))
+def test_gram_projection_is_the_svd_cut(rows, cols, chi, cutoff, left, seed):
+    """The Gram-matrix cut keeps what the block SVD keeps: the same count and parities, an isometry, and the
+    projection q x = the SVD's u s vt (to rounding), with the kept weight Σ x² = Σ s²."""
+    rng = np.random.default_rng(seed)
+    rp, cp = rng.integers(0, 2, rows), rng.integers(0, 2, cols)
+    # singular values spread over decades, as in a TEBD bond, so that the cut is well defined
+    m = rng.standard_normal((rows, cols)) * (rp[:, None] == cp[None, :])
+    m = m * np.exp(-0.7 * rng.permutation(cols))[None, :]
+    if not m.any():
+        return
+    u, s, vt, labels_svd, total_svd = pb.truncated_block_svd(m, rp, cp, chi, cutoff)
+    dense = np.linalg.svd(m, compute_uv=False)
+    k = s.size
+    if k < dense.size and dense[k] > 0 and dense[k - 1] / dense[k] < 1 + 1e-6:
+        return  # a tie at the cut: either choice is a best cut
+    q, x, labels, total, kept = pb.truncated_block_projection(m, rp, cp, chi, cutoff, left)
+    assert labels.size == k
+    assert sorted(labels.tolist()) == sorted(labels_svd.tolist())
+    assert total == pytest.approx(total_svd, rel=1e-12)
+    assert kept == pytest.approx(float(s @ s), rel=1e-9)
+    iso = q.T @ q if left else q @ q.T
+    np.testing.assert_allclose(iso, np.eye(k), atol=1e-12)
+    approx = q @ x if left else x @ q
+    np.testing.assert_allclose(approx, u * s @ vt, atol=1e-9 * float(dense[0]))
+    # the block form is kept: every vector lies inside its parity block
+    if left:
+        assert np.all(q[rp[:, None] != labels[None, :]] == 0)
+    else:
+        assert np.all(q[labels[:, None] != cp[None, :]] == 0)
+
+
+def test_gram_projection_rejects_non_finite_input():
+    m = np.ones((4, 4))
+    m[1, 1] = np.nan
+    with pytest.raises(ValueError, match="non-finite"):
+        pb.truncated_block_projection(m, np.zeros(4, dtype=int), np.zeros(4, dtype=int), 2, 1e-14, True)
+
+
+def test_gram_and_svd_truncation_evolve_the_same_state(monkeypatch):
+    """TEBD at a truncating bond gives the same observables with either truncation (Δ = 0.5, γ = 0.05, n = 10)."""
+    model = Model(10, c=0.6, d=-0.4, delta=0.5, dephasing=0.05, fields=np.linspace(-0.3, 0.3, 10))
+    gens = tn.bond_generators(model)
+    out = []
+    for gram in (True, False):
+        monkeypatch.setattr(_tebd, "GRAM_TRUNCATION", gram)
+        mps = _tebd._MPS(tn._closed_form_start(model, correlated=True))
+        _tebd._Propagator(gens, 0.1, 4, 8, 1e-14).run(mps, 20)
+        assert max(mps.bond_dimensions) == 8
+        out.append(tn._observables(mps)[2])
+    np.testing.assert_allclose(out[0], out[1], atol=1e-10)
+
+
 def test_evolution_keeps_the_block_form_and_matches_dense_svd():
     """A few TEBD steps by blocks give the state that dense SVDs give (no truncation: bond below χ)."""
     model = Model(5, coupling_left=1.0, coupling_right=0.6, c=0.4, d=-0.3, delta=0.7, dephasing=0.05,

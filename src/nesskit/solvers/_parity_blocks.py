@@ -210,6 +210,70 @@ def truncated_block_svd(m: np.ndarray, rows: np.ndarray, cols: np.ndarray, chi: 
     return u_out, s_sorted[:keep], vt_out, labels, total
 
 
+def _top_eigh(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (descending, clipped at 0) and eigenvectors of a symmetric positive semidefinite g (dsyevd)."""
+    w, v, info = lapack.dsyevd(g, compute_v=1, lower=0)
+    if info != 0:  # pragma: no cover - dsyevd failed to converge: numpy's driver
+        w, v = np.linalg.eigh(g)
+    return np.maximum(w[::-1], 0.0), v[:, ::-1]
+
+
+def truncated_block_projection(m: np.ndarray, rows: np.ndarray, cols: np.ndarray, chi: int, cutoff: float,
+                               left: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """The cut of :func:`truncated_block_svd` from the Gram matrix of each block: m ≈ q x (``left``) or x q.
+
+    q holds the kept dominant singular vectors, orthonormal to rounding (columns of q when ``left``: eigenvectors
+    of B Bᵀ for every block B; rows otherwise: of Bᵀ B), and x = qᵀ m (or m qᵀ) is computed from m itself, so
+    q x is the orthogonal projection of m onto the kept space, accurate to rounding of m, with no division by a
+    singular value. The singular values (square roots of the Gram eigenvalues) only choose the cut; they lose
+    relative accuracy below ~1e-8 of the largest, where the cut (relative weight ≤ ``cutoff``, at most ``chi``
+    values) then moves by at most that much. About twice as fast as the SVD at the blocks TEBD meets (32–64).
+
+    Returns (q, x, parity labels of the kept vectors, total weight Σ m², kept weight Σ x²).
+    """
+    parts = []
+    total = 0.0
+    for p, ri, ci, flat in _blocks(rows, cols):
+        b = _take(m, ri, ci, flat)
+        weight = float(np.vdot(b, b))
+        if not np.isfinite(weight):
+            # as LAPACK's SVD does: non-finite input is the caller's bug (the solver checks its state's norm)
+            raise ValueError("truncated_block_projection: the matrix has non-finite entries")
+        total += weight
+        w, v = _top_eigh(b @ b.T if left else b.T @ b)
+        k = min(b.shape)
+        parts.append((p, ri, ci, b, w[:k], v[:, :k]))
+    if not parts:
+        raise ValueError("truncated_block_projection: no nonzero parity block (the state is not even)")
+    w_all = np.concatenate([pt[4] for pt in parts])
+    order = np.argsort(-w_all, kind="stable")
+    keep = kept_count(np.sqrt(w_all[order]), chi, cutoff)
+    kept = order[:keep]
+    labels = np.empty(keep, dtype=np.int64)
+    if left:
+        q = np.zeros((m.shape[0], keep))
+        x = np.zeros((keep, m.shape[1]))
+    else:
+        q = np.zeros((keep, m.shape[1]))
+        x = np.zeros((m.shape[0], keep))
+    start = 0
+    for p, ri, ci, b, w, v in parts:
+        size = w.size
+        cols_out = np.flatnonzero((kept >= start) & (kept < start + size))
+        k = cols_out.size
+        if k:
+            vk = v[:, :k]
+            if left:
+                q[ri[:, None], cols_out[None, :]] = vk
+                x[cols_out[:, None], ci[None, :]] = vk.T @ b
+            else:
+                q[cols_out[:, None], ci[None, :]] = vk.T
+                x[ri[:, None], cols_out[None, :]] = b @ vk
+            labels[cols_out] = p
+        start += size
+    return q, x, labels, total, float(np.vdot(x, x))
+
+
 def label(tensors: Sequence[np.ndarray], rank_tol: float = 1e-14) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """An even MPS (tensors (χ_l, 4, χ_r)) in block form: (right-canonical tensors, bond parities).
 
