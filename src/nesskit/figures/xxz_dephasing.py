@@ -6,12 +6,17 @@ The paper finds for the XX chain that dephasing γ kills the central pair's enta
 
 * Δ = 0: the closed forms (SPEC §4) at every n;
 * Δ ≠ 0, γ = 0: the exact matrix-product NESS (SPEC §8.1) at every n;
-* Δ ≠ 0, γ > 0: the exact M-sector solver (residual ≤ 1e-12) at n ≤ 10 — no exact solution is known there, and
-  nesskit's tensor network does not yet reach these strongly driven dephased chains at n ≥ 20 to a stated
-  accuracy (see ``benchmarks/results_tensor_network.md``).
+* Δ ≠ 0, γ > 0: the exact M-sector solver (residual ≤ 1e-12) at n ≤ 10, and at n = 12 from the shipped exact
+  points of :mod:`nesskit.figures.xxz_dephasing_precompute` (~80 s per solve, too slow for ``make reproduce``) —
+  no exact solution is known there, and nesskit's tensor network does not yet reach these strongly driven dephased
+  chains at n ≥ 20 to a stated accuracy (see ``benchmarks/results_tensor_network.md``).
 
-Files ``xxz_dephasing.png``/``.pdf``: left, λ_min of the central pair against γ; right, γ_c(n) (root of the
-entanglement policy's margin at c = d = 1) against n with Eq. 24.
+Two findings are tabulated with the numbers behind them. (1) λ_min(γ) at different n collapses onto one curve of
+γ/γ_c(n) per Δ (right panel). (2) At Δ = 1.5 γ_c(n) falls like the γ = 0 current j(n) (exponentially small in n in
+the kink state): the rows give γ_c/j, from the exact solver and the exact matrix-product NESS.
+
+Files ``xxz_dephasing.png``/``.pdf``: left, λ_min of the central pair against γ; middle, γ_c(n) (root of the
+entanglement policy's margin at c = d = 1) against n with Eq. 24; right, λ_min against γ/γ_c(n).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from ..critical import dephasing_critical_formula
 from ..methods import solve
 from ..model import Model
 from .xxz import COLORS, _figure, _row, _save
+from .xxz_dephasing_precompute import load_precomputed
 
 DELTAS = (0.0, 0.5, 1.5)
 EXACT_SIZES = (4, 6, 8, 10)
@@ -52,8 +58,17 @@ def gamma_critical(n: int, delta: float, high: float = 1.0) -> float:
     return margin_root(LambdaMin(_model(n, delta, 0.0), "central", "auto"), "dephasing", 0.0, high, xtol=1e-7)
 
 
-def dephasing_data(quick: bool = False) -> dict[str, Any]:
-    """λ_min(γ) curves and γ_c(n) for Δ ∈ ``DELTAS`` = (0, 0.5, 1.5) (exact methods; see the module docstring)."""
+def current_without_dephasing(n: int, delta: float) -> float:
+    """The mean spin current of the γ = 0 NESS at c = d = 1, Γ = 1 (exact matrix product, SPEC §8.1)."""
+    return float(np.mean(solve(_model(n, delta, 0.0), "auto").current))
+
+
+def dephasing_data(quick: bool = False, precomputed: bool = True) -> dict[str, Any]:
+    """λ_min(γ) curves and γ_c(n) for Δ ∈ ``DELTAS`` = (0, 0.5, 1.5) (exact methods; see the module docstring).
+
+    ``precomputed``: add the shipped exact points (n = 12 for Δ ≠ 0) to the curves (``"extra_curves"``, on their own
+    γ grid) and to γ_c(n). ``"currents"`` maps Δ ≠ 0 to the γ = 0 current at each size of its γ_c.
+    """
     gammas = 0.12 * np.linspace(0.0, 1.0, 13 if quick else 25) ** 2  # denser at small γ, where Δ = 1.5 turns
     exact_sizes = EXACT_SIZES[:-1] if quick else EXACT_SIZES
     curves: dict[tuple[float, int], np.ndarray] = {}
@@ -66,23 +81,51 @@ def dephasing_data(quick: bool = False) -> dict[str, Any]:
     for delta in DELTAS:
         sizes = np.array(XX_SIZES if delta == 0 else exact_sizes)
         gc[delta] = (sizes, np.array([gamma_critical(int(n), delta) for n in sizes]))
-    return {"gammas": gammas, "curves": curves, "gamma_critical": gc, "exact_sizes": exact_sizes}
+    extra: dict[tuple[float, int], tuple[np.ndarray, np.ndarray]] = {}
+    for e in load_precomputed() if precomputed else []:
+        delta, n = float(e["delta"]), int(e["n"])
+        if delta not in DELTAS or delta == 0 or n in gc[delta][0]:
+            continue
+        extra[(delta, n)] = (np.array([p["gamma"] for p in e["curve"]]),
+                             np.array([p["lambda_min"] for p in e["curve"]]))
+        sizes, gcs = gc[delta]
+        order = np.argsort(np.append(sizes, n))
+        gc[delta] = (np.append(sizes, n)[order], np.append(gcs, float(e["gamma_critical"]))[order])
+    currents = {delta: np.array([current_without_dephasing(int(n), delta) for n in gc[delta][0]])
+                for delta in DELTAS if delta != 0}
+    return {"gammas": gammas, "curves": curves, "gamma_critical": gc, "exact_sizes": exact_sizes,
+            "extra_curves": extra, "currents": currents}
 
 
 def plot_dephasing(data: dict[str, Any]) -> Any:
-    """Left: the central pair's λ_min against γ per Δ; right: γ_c(n) per Δ against the XX chain's Eq. 24 (log–log)."""
-    fig, axes = _figure(10.0, 4.0, ncols=2)
-    ax, bx = axes[0]
-    styles = {6: ":", 8: "-.", 10: "--", 20: "-", 40: "-", 100: "-"}
+    """Left: the central pair's λ_min against γ per Δ; middle: γ_c(n) per Δ against the XX chain's Eq. 24 (log–log);
+    right: λ_min against γ/γ_c(n) for Δ ≠ 0 (the collapse)."""
+    fig, axes = _figure(14.0, 4.0, ncols=3)
+    ax, bx, cx = axes[0]
+    styles = {6: ":", 8: "-.", 10: "--", 12: "-", 20: "-", 40: "-", 100: "-"}
     widths = {20: 1.0, 40: 1.6, 100: 2.2}
+    extra = data.get("extra_curves", {})
+    gcs_of = {delta: dict(zip(sizes.tolist(), gcs.tolist(), strict=True))
+              for delta, (sizes, gcs) in data["gamma_critical"].items()}
     for (delta, n), lam in sorted(data["curves"].items()):
         color = COLORS[DELTAS.index(delta)]
         ax.plot(data["gammas"], lam, styles.get(n, "-"), color=color, lw=widths.get(n, 1.2),
                 label=f"Δ = {delta:g}, n = {n}")
-    ax.axhline(0.0, color="k", lw=0.6)
+        if delta != 0 and np.isfinite(gcs_of[delta].get(n, np.nan)):
+            cx.plot(data["gammas"] / gcs_of[delta][n], lam, styles.get(n, "-"), color=color, lw=1.2,
+                    label=f"Δ = {delta:g}, n = {n}")
+    for (delta, n), (g, lam) in sorted(extra.items()):
+        color = COLORS[DELTAS.index(delta)]
+        ax.plot(g, lam, "o-", color=color, ms=3, lw=1.2, label=f"Δ = {delta:g}, n = {n} (shipped)")
+        cx.plot(g / gcs_of[delta][n], lam, "o-", color=color, ms=3, lw=1.2, label=f"Δ = {delta:g}, n = {n}")
+    for a in (ax, cx):
+        a.axhline(0.0, color="k", lw=0.6)
+        a.set_ylabel("λ_min of the central pair")
     ax.set_xlabel("dephasing γ")
-    ax.set_ylabel("λ_min of the central pair")
     ax.legend(fontsize=6, ncol=2)
+    cx.set_xlim(0.0, 1.6)
+    cx.set_xlabel("γ / γ_c(n)")
+    cx.legend(fontsize=6, ncol=2)
     ns = np.arange(4, 101)
     bx.loglog(ns, [dephasing_critical_formula(int(n), 1.0) for n in ns], "k-", lw=0.8, label="Eq. 24 (XX)")
     for k, delta in enumerate(DELTAS):
@@ -108,22 +151,64 @@ def xxz_dephasing_section(out_dir: Path, quick: bool = False) -> list[dict[str, 
             rows.append({**_row(f"γ_c central pair, Δ = {delta:g}, n = {int(n)}",
                                 "root of the policy's margin at c = d = 1, Γ = 1", float(g),
                                 eq24 if delta == 0 else None, "Eq. 24" if delta == 0 else ""),
-                         "source": "closed forms (SPEC §4)" if delta == 0 else "exact M-sector solver"})
+                         "source": "closed forms (SPEC §4)" if delta == 0 else
+                         "exact M-sector solver" + (" (shipped)" if (delta, int(n)) in data["extra_curves"] else "")})
         ok = np.isfinite(gcs) & (sizes >= 6)  # n = 4 has no bulk: the fit starts at 6
         if delta != 0 and np.count_nonzero(ok) >= 2:
             slope = float(np.polyfit(np.log(sizes[ok] - 2.0), np.log(gcs[ok]), 1)[0])
             rows.append({**_row(f"exponent of γ_c ∝ (n − 2)^p, Δ = {delta:g}",
                                 f"fit over n = {', '.join(str(int(n)) for n in sizes[ok])}; the XX chain's Eq. 24 has "
                                 "p = −1", slope, None), "source": "exact M-sector solver"})
-    largest = max(data["exact_sizes"])
+    shipped = sorted({n for (_, n) in data["extra_curves"]})
+    for delta in DELTAS[1:]:
+        sizes, gcs = data["gamma_critical"][delta]
+        for n, g, j in zip(sizes, gcs, data["currents"][delta], strict=True):
+            if n >= 6 and delta > 1:  # the kink state, where the current is exponentially small
+                rows.append({**_row(f"γ_c / j(γ = 0), Δ = {delta:g}, n = {int(n)}",
+                                    "γ_c over the γ = 0 spin current (exact matrix product)", float(g / j), None),
+                             "source": "exact M-sector solver / matrix product"})
+        ok = np.isfinite(gcs) & (sizes >= 8)
+        if delta > 1 and np.count_nonzero(ok) >= 2:  # the kink state: exponential in n
+            fit = ", ".join(str(int(n)) for n in sizes[ok])
+            for what, values in (("γ_c", gcs[ok]), ("the γ = 0 current j", data["currents"][delta][ok])):
+                rows.append({**_row(f"decay rate per site of {what}, Δ = {delta:g}",
+                                    f"−d ln(·)/dn fitted over n = {fit}", -float(np.polyfit(sizes[ok], np.log(values),
+                                                                                             1)[0]), None),
+                             "source": "exact M-sector solver" if what == "γ_c" else "exact matrix product"})
+        elif np.count_nonzero(ok) >= 2:  # power law: the local exponent between the two largest sizes
+            (n1, n2), (g1, g2) = sizes[ok][-2:], gcs[ok][-2:]
+            rows.append({**_row(f"local exponent of γ_c ∝ (n − 2)^p, Δ = {delta:g}, n = {int(n1)}–{int(n2)}",
+                                "ln(γ_c(n₂)/γ_c(n₁)) / ln((n₂ − 2)/(n₁ − 2))",
+                                float(np.log(g2 / g1) / np.log((n2 - 2) / (n1 - 2))), None),
+                         "source": "exact M-sector solver"})
+        for n_big in shipped:
+            if (delta, n_big) not in data["extra_curves"]:
+                continue
+            n_ref = max(data["exact_sizes"])
+            g_big, lam_big = data["extra_curves"][(delta, n_big)]
+            gc_of = dict(zip(sizes.tolist(), gcs.tolist(), strict=True))
+            x = g_big / gc_of[n_big]
+            inner = (x > 0) & (x < 1)
+            ref = np.array([lambda_min(n_ref, delta, float(xx * gc_of[n_ref])) for xx in x[inner]])
+            rows.append({**_row(f"collapse of λ_min(γ/γ_c), Δ = {delta:g}, n = {n_ref} against {n_big}",
+                                "largest |λ_min(n) − λ_min(n')| at γ/γ_c = " + ", ".join(f"{v:g}" for v in x[inner]),
+                                float(np.max(np.abs(ref - lam_big[inner]))), None),
+                         "source": "exact M-sector solver"})
+    largest = max(data["exact_sizes"] + tuple(shipped))
     caption = (f"Left: λ_min of the central pair against the dephasing γ at c = d = 1, Γ = 1, for Δ = 0 (n = 6…100, "
                f"closed forms), Δ = 0.5 and 1.5 (n = 6…{largest}, exact M-sector solver, residual ≤ 1e-12; γ = 0 from "
-               "the exact matrix-product NESS). Right: γ_c(n), the root of the entanglement policy's margin, with "
-               "the paper's Eq. 24 (XX chain). λ_min is exact to rounding (≤ 1e-10); γ_c is a root to 1e-7 in γ. "
+               "the exact matrix-product NESS"
+               + (f"; n = {', '.join(map(str, shipped))} precomputed by the exact solver and shipped with its "
+                  "provenance: python -m nesskit.figures.xxz_dephasing_precompute" if shipped else "")
+               + "). Middle: γ_c(n), the root of the entanglement policy's margin, with the paper's Eq. 24 (XX chain). "
+               "Right: λ_min against γ/γ_c(n) — the curves of different n collapse. λ_min is exact to rounding "
+               "(≤ 1e-10); γ_c is a root to 1e-7 in γ (1e-8 for the shipped points). At Δ = 1.5 γ_c falls with n like "
+               "the γ = 0 current (table: γ_c/j and the decay rates per site). "
                "Interacting chains at n = 20, 40, 100 with γ > 0 are not shown: no exact method reaches them and the "
                "tensor network does not yet converge there to a stated accuracy.")
     return [{"stem": "xxz_dephasing", "title": "Dephasing against interactions: γ_c(n)", "caption": caption,
              "rows": rows}]
 
 
-__all__ = ["xxz_dephasing_section", "dephasing_data", "plot_dephasing", "gamma_critical", "lambda_min"]
+__all__ = ["xxz_dephasing_section", "dephasing_data", "plot_dephasing", "gamma_critical", "lambda_min",
+           "current_without_dephasing"]
