@@ -29,17 +29,12 @@ import numpy as np
 from ..analysis import LambdaMin, margin_root
 from ..critical import dephasing_critical_formula
 from ..methods import solve
-from ..model import Model
 from .xxz import COLORS, _figure, _row, _save
-from .xxz_dephasing_precompute import load_precomputed
+from .xxz_dephasing_precompute import _model, load_precomputed
 
 DELTAS = (0.0, 0.5, 1.5)
 EXACT_SIZES = (4, 6, 8, 10)
 XX_SIZES = (4, 6, 8, 10, 20, 40, 100)
-
-
-def _model(n: int, delta: float, gamma: float) -> Model:
-    return Model(n, coupling=1.0, c=1.0, d=1.0, delta=delta, dephasing=gamma)
 
 
 def lambda_min(n: int, delta: float, gamma: float) -> float:

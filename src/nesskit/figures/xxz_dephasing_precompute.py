@@ -1,7 +1,7 @@
 """Precomputed exact points of the report section "Dephasing and interactions" (too slow for ``make reproduce``).
 
-The exact M-sector solver at n = 12 takes ~80 s per solve on the 2-core machine, so the root γ_c(12) (about ten
-solves) and the λ_min(γ) curve at n = 12 for Δ = 0.5 and 1.5 are computed once, by ::
+The exact M-sector solver (SPEC §8.2) at n = 12 takes 80–160 s per solve on the 2-core machine, so the root γ_c(12)
+(about ten solves) and the λ_min(γ) curve at n = 12 for Δ = 0.5 and 1.5 are computed once, by ::
 
     OPENBLAS_NUM_THREADS=1 python -m nesskit.figures.xxz_dephasing_precompute --n 12 --delta 0.5 --delta 1.5 \\
         --out src/nesskit/figures/precomputed/xxz_dephasing_exact.json
@@ -43,11 +43,13 @@ SCHEMA = 1
 
 
 def _model(n: int, delta: float, gamma: float) -> Model:
+    """The XXZ chain of SPEC §1 at c = d = 1 (extreme driving), Γ_L = Γ_R = 1, uniform dephasing γ."""
     return Model(n, coupling=1.0, c=1.0, d=1.0, delta=delta, dephasing=gamma)
 
 
 def exact_point(n: int, delta: float, gamma: float) -> dict[str, float]:
-    """λ_min of the central pair, its residual and the mean current, by the exact M-sector solver."""
+    """λ_min of the central pair (SPEC §2: lowest eigenvalue of ρ_{n/2,n/2+1}'s partial transpose), the residual
+    ‖𝓛ρ‖ and the mean spin current, by the exact M-sector solver (SPEC §8.2) at c = d = 1, Γ = 1."""
     r = solve(_model(n, delta, gamma), "exact")
     ent = r.entanglement(n // 2, n // 2 + 1)
     return {"gamma": float(gamma), "lambda_min": float(ent["lambda_min"]),
@@ -58,6 +60,10 @@ def exact_point(n: int, delta: float, gamma: float) -> dict[str, float]:
 def precompute(sizes: Sequence[int], deltas: Sequence[float], high: dict[float, float] | None = None,
                xtol: float = 1e-8, log: Any = None) -> dict[str, Any]:
     """γ_c(n) and λ_min(x γ_c) (x in :data:`CURVE_FRACTIONS`) for every (Δ, n), exact; the shipped file's content.
+
+    γ_c is the root in γ of the entanglement policy's margin for the central pair at c = d = 1, Γ = 1 — for Δ = 0
+    the paper's Eq. 24; for Δ ≠ 0 no formula is known (SPEC §8.2) — by :func:`nesskit.analysis.margin_root` on the
+    exact M-sector solver.
 
     ``high`` (per Δ) is the first upper bracket of the root (doubled until the pair is not entangled).
     """
@@ -86,7 +92,8 @@ def precompute(sizes: Sequence[int], deltas: Sequence[float], high: dict[float, 
 
 
 def load_precomputed() -> list[dict[str, Any]]:
-    """The shipped entries (``[]`` if the file is absent): dicts with n, delta, gamma_critical, curve, ..."""
+    """The shipped entries of :func:`precompute` (``[]`` if the file is absent): dicts with n, delta, gamma_critical
+    (the root behind Eq. 24's generalisation to Δ ≠ 0) and curve (λ_min of SPEC §2 against γ)."""
     try:
         text = resources.files("nesskit.figures.precomputed").joinpath(PRECOMPUTED_FILE).read_text("utf-8")
     except (FileNotFoundError, ModuleNotFoundError):
@@ -98,6 +105,7 @@ def load_precomputed() -> list[dict[str, Any]]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """Command line: ``python -m nesskit.figures.xxz_dephasing_precompute --n N --delta Δ [--high H] --out FILE``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, action="append", required=True, help="chain length (repeatable)")
     parser.add_argument("--delta", type=float, action="append", required=True, help="XXZ Δ (repeatable)")
