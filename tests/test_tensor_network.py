@@ -650,3 +650,46 @@ def test_still_converging_survives_a_noisy_ratio_and_stops_on_a_floor(ratio, jit
     floor = [1e-8 * (1 + jitter * rng.uniform(-1, 1)) for _ in range(length)]
     assert not tn._still_converging(floor)
     assert not tn._still_converging(decay[:10])  # too short to tell
+
+
+@settings(max_examples=60, deadline=None)
+@given(coefficients=st.lists(st.floats(-1, 1), min_size=16, max_size=16))
+def test_u1_violation_is_the_sector_coherence_of_the_pair_state(coefficients):
+    """|ρ[↑↑, ↓↓]| of the two-spin state ρ = ¼ Σ C_ab σ^a⊗σ^b built densely (nesskit's Pauli table)."""
+    c = np.array(coefficients).reshape(4, 4)
+    c[0, 0] = 1.0
+    rho = sum(c[a, b] * np.kron(PAULIS[a], PAULIS[b]) for a in range(4) for b in range(4)) / 4
+    assert tn.u1_violation(c[None]) == pytest.approx(abs(rho[0, 3]), abs=1e-15)
+    assert tn.u1_violation(np.empty((0, 4, 4))) == 0.0
+
+
+def test_u1_violation_bounds_the_pair_error_of_a_truncated_state():
+    """χ = 8 < the NESS's rank (n = 6): the truncation leaves a coherence between magnetization sectors that the
+    exact NESS (M-sector solver) does not have; the check equals the largest such element of the returned pair
+    states, is below their actual error, and diagnostics.error is at least it. The untruncated matrix-product
+    start has none (to rounding)."""
+    model = Model(6, coupling=1.0, delta=1.5, c=0.3, d=-0.6, dephasing=0.05)
+    res = tn.solve(model, bond_dimension=8, tol=1e-5, max_error=1.0)
+    ref = exact.solve(model)
+    violation = res.diagnostics.checks["u1_violation"]
+    corners = max(abs(res.pair(i, i + 1)[0, 3]) for i in range(1, 6))
+    deviation = max(np.max(np.abs(res.pair(i, i + 1) - ref.pair(i, i + 1))) for i in range(1, 6))
+    assert violation > 1e-9
+    assert violation == pytest.approx(corners, rel=1e-9)
+    assert violation <= deviation
+    assert res.diagnostics.error >= violation
+    exact_start = tn.solve(Model(8, coupling=1.0, delta=0.5, c=1.0, d=1.0))
+    assert exact_start.diagnostics.checks["u1_violation"] < 1e-13
+
+
+def test_error_estimate_is_raised_to_the_u1_violation():
+    """A state with ⟨σˣσˣ⟩ = −⟨σʸσʸ⟩ = 0.4 has |ρ[↑↑, ↓↓]| = 0.2: an estimate below that is raised, with a note."""
+    c = np.zeros((4, 4))
+    c[0, 0], c[1, 1], c[2, 2] = 1.0, 0.4, -0.4
+    u, s, vt = np.linalg.svd(c)
+    mps = _tebd._MPS([(u * s).reshape(1, 4, 4), vt.reshape(4, 4, 1)])
+    res = tn._result(Model(2, coupling=1.0, c=0.5, d=0.5), mps, 1.0, 0.0, [], 1.0, 1.0, 1.0, {}, error=1e-9,
+                     iterations=1)
+    assert res.diagnostics.checks["u1_violation"] == pytest.approx(0.2)
+    assert res.diagnostics.error == pytest.approx(0.2)
+    assert "U(1)-forbidden" in res.diagnostics.notes
