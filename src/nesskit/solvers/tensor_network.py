@@ -1204,7 +1204,7 @@ def u1_violation(two: np.ndarray) -> float:
     the charge-±2 element ⟨σ⁻σ⁻⟩ = (⟨σˣσˣ⟩ − ⟨σʸσʸ⟩ − i(⟨σˣσʸ⟩ + ⟨σʸσˣ⟩))/4 is left to the truncation. Its size
     is a lower bound on the error of those pair states (max-entry norm), free of any reference solution.
 
-    ``two`` is the (n − 1, 4, 4) table ⟨σ^α_jσ^β_{j+1}⟩ of :func:`_local_observables`.
+    ``two`` is the (n − 1, 4, 4) table ⟨σ^α_jσ^β_{j+1}⟩ of ``_local_observables``.
     """
     if two.shape[0] == 0:
         return 0.0
