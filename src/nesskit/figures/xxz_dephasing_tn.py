@@ -219,5 +219,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                    interval=a.interval, wall=a.wall, callback=keep)
 
 
+__all__ = ["central_series", "summarise", "crossing", "collect", "load_tn_points", "main"]
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
