@@ -78,8 +78,13 @@ def test_crossing_of_a_line(root: float, slope: float, err: float) -> None:
     assert c["gamma_critical"] == pytest.approx(root, rel=1e-9)
     assert c["error"] == pytest.approx(err / slope, rel=1e-6, abs=1e-15)
     assert (c["low"], c["high"]) == pytest.approx((0.6 * root, 1.3 * root))
-    assert xt.crossing(gammas[:2], lams[:2], [err] * 2) is None  # no sign change
-    assert xt.crossing(gammas, lams, [10.0] * 3) is None  # errors larger than the values
+    # errors larger than the last value: the chord stands, but only the lower bound is decided
+    c = xt.crossing(gammas, lams, [err, err, 0.5 * slope * root])
+    assert c is not None and c["gamma_critical"] == pytest.approx(root, rel=1e-9)
+    assert c["error"] is None and c["high"] is None and c["low"] == pytest.approx(0.6 * root)
+    c = xt.crossing(gammas[:2], lams[:2], [err] * 2)  # no sign change: a lower bound only
+    assert c is not None and c["gamma_critical"] is None and c["low"] == pytest.approx(0.6 * root)
+    assert xt.crossing(gammas[:2], lams[:2], [10.0] * 2) is None  # nothing decided, no sign change
 
 
 def test_collect_and_the_shipped_file(tmp_path: Path) -> None:
@@ -131,6 +136,8 @@ def test_report_merges_points_with_their_bias(monkeypatch: pytest.MonkeyPatch) -
     names = [r["name"] for r in xd.tn_rows(data)]
     assert "γ_c central pair, Δ = 0.5, n = 6 (tensor network)" in names
     assert "local exponent of γ_c ∝ (n − 2)^p, Δ = 0.5, n = 4–6" in names
+    assert "γ_c central pair, Δ = 0.5, n = 6, decided lower bound (tensor network)" in names
+    assert "γ_c central pair, Δ = 0.5, n = 6, decided upper bound (tensor network)" in names
     assert any(name.startswith("tensor-network bias, Δ = 0.5, n = 4") for name in names)
     assert "Squares (Δ = 0.5 at n = 6)" in xd.tn_caption(data)
     monkeypatch.setattr(xd, "load_tn_points", lambda: {"entries": [], "validation": []})

@@ -162,11 +162,16 @@ def plot_dephasing(data: dict[str, Any]) -> Any:
         ax.errorbar(g, lam, err, fmt="s", color=color, ms=4, mfc="none", capsize=2,
                     label=f"Δ = {delta:g}, n = {n} (tensor network)")
         c = data["tn_crossings"].get((delta, n))
-        if c is not None:
-            cx.errorbar(g / c["gamma_critical"], lam, err, fmt="s", color=color, ms=4, mfc="none", capsize=2,
+        if c is not None and c["gamma_critical"] is not None:
+            gc = c["gamma_critical"]
+            cx.errorbar(g / gc, lam, err, fmt="s", color=color, ms=4, mfc="none", capsize=2,
                         label=f"Δ = {delta:g}, n = {n} (tensor network)")
-            bx.errorbar([n], [c["gamma_critical"]], [[c["error"]], [c["error"]]], fmt="s", color=color, ms=5,
-                        mfc="none", capsize=2)
+            # the bar: ± the error where both sides are decided, else down to the decided lower bound only
+            lo = c["error"] if c["error"] is not None else (gc - c["low"] if c["low"] is not None else 0.0)
+            hi = c["error"] if c["error"] is not None else 0.0
+            bx.errorbar([n], [gc], [[lo], [hi]], fmt="s", color=color, ms=5, mfc="none", capsize=2)
+        if c is not None and c["low"] is not None and c["error"] is None:
+            bx.plot([n], [c["low"]], "^", color=color, ms=5, mfc="none")  # γ_c ≥ this (decided)
     for a in (ax, cx):
         a.axhline(0.0, color="k", lw=0.6)
         a.set_ylabel("λ_min of the central pair")
@@ -273,18 +278,37 @@ def tn_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
         c = data["tn_crossings"].get((delta, n))
         if c is None:
             continue
-        rows.append({**_row(f"γ_c central pair, Δ = {delta:g}, n = {n} (tensor network)",
-                            f"sign change of λ_min between γ = {c['low']:g} and {c['high']:g} (chord), "
-                            f"± {c['error']:.1e} from the points' error bars", c["gamma_critical"], None),
-                     "source": source})
         sizes, gcs = data["gamma_critical"][delta]
         ok = np.isfinite(gcs) & (sizes < n)
-        if np.any(ok):
-            n1, g1 = int(sizes[ok][-1]), float(gcs[ok][-1])
-            rows.append({**_row(f"local exponent of γ_c ∝ (n − 2)^p, Δ = {delta:g}, n = {n1}–{n}",
-                                "ln(γ_c(n₂)/γ_c(n₁)) / ln((n₂ − 2)/(n₁ − 2)), n₂ from the tensor network",
-                                float(np.log(c["gamma_critical"] / g1) / np.log((n - 2) / (n1 - 2))), None),
-                         "source": "exact M-sector solver / " + source})
+        n1, g1 = (int(sizes[ok][-1]), float(gcs[ok][-1])) if np.any(ok) else (0, float("nan"))
+
+        def exponent(g2: float, g1: float = g1, n1: int = n1, n2: int = n) -> float:
+            return float(np.log(g2 / g1) / np.log((n2 - 2) / (n1 - 2)))
+
+        if c["low"] is not None:
+            rows.append({**_row(f"γ_c central pair, Δ = {delta:g}, n = {n}, decided lower bound (tensor network)",
+                                "the largest γ at which λ_min + its error bar < 0 (entangled beyond the error)",
+                                c["low"], None), "source": source})
+        if c["high"] is not None:
+            rows.append({**_row(f"γ_c central pair, Δ = {delta:g}, n = {n}, decided upper bound (tensor network)",
+                                "the smallest γ at which λ_min − its error bar > 0", c["high"], None),
+                         "source": source})
+        if c["gamma_critical"] is not None:
+            how = (f"± {c['error']:.1e} from the points' error bars" if c["error"] is not None else
+                   "an estimate: the upper point's error bar reaches zero, so only the lower bound is decided")
+            rows.append({**_row(f"γ_c central pair, Δ = {delta:g}, n = {n} (tensor network)",
+                                f"sign change of the mean λ_min (chord between the neighbouring points); {how}",
+                                c["gamma_critical"], None), "source": source})
+            if n1:
+                rows.append({**_row(f"local exponent of γ_c ∝ (n − 2)^p, Δ = {delta:g}, n = {n1}–{n}",
+                                    "ln(γ_c(n₂)/γ_c(n₁)) / ln((n₂ − 2)/(n₁ − 2)), n₂ the tensor network's "
+                                    "estimate" + ("" if c["error"] is not None else " (not decided)"),
+                                    exponent(c["gamma_critical"]), None),
+                             "source": "exact M-sector solver / " + source})
+        if n1 and c["low"] is not None:
+            rows.append({**_row(f"upper bound of that exponent, Δ = {delta:g}, n = {n1}–{n}",
+                                "the same with n₂'s decided lower bound of γ_c (p is at most this)",
+                                exponent(c["low"]), None), "source": "exact M-sector solver / " + source})
     for v in data.get("tn_validation", []):
         rows.append({**_row(f"tensor-network bias, Δ = {v['delta']:g}, n = {v['n']}, γ = {v['gamma']:.4g}",
                             f"λ_min (same code, χ = {v['bond_dimension']}, t = {v['time']:.0f}) − the exact solver's",

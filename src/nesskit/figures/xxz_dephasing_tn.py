@@ -112,27 +112,41 @@ def summarise(lams: Sequence[float]) -> dict[str, float]:
             "samples": int(half.size)}
 
 
-def crossing(gammas: Sequence[float], lams: Sequence[float], errors: Sequence[float]) -> dict[str, float] | None:
-    """γ_c between the two neighbouring points where λ_min changes sign (linear interpolation), or None.
+def crossing(gammas: Sequence[float], lams: Sequence[float],
+             errors: Sequence[float]) -> dict[str, float | None] | None:
+    """Where λ_min(γ) changes sign, from points with error bars: what is decided, and the chord's estimate.
 
-    The uncertainty ``error`` is the spread of the roots of the chords through the points moved by ± their errors
-    (the chord's own curvature error is not in it; the report quotes it from the exact n = 12 curve). None if no
-    adjacent pair brackets zero with both points farther than their errors from it.
+    ``low``: the largest γ whose point is decided entangled (λ + error < 0) below every point decided not
+    entangled; ``high``: the smallest γ decided not entangled (λ − error > 0), or None. ``gamma_critical``: the
+    root of the chord between the first two neighbouring means of opposite sign (linear interpolation), or None.
+    ``error``: when both points of that chord are decided, the spread of the roots of the chords through the
+    points moved by ± their errors (the chord's own curvature error is not in it); else None, and only ``low``
+    (and ``high``) bound γ_c. None when no point is decided entangled and the means do not change sign.
     """
     g = np.asarray(gammas, dtype=float)
     lam = np.asarray(lams, dtype=float)
     err = np.asarray(errors, dtype=float)
     order = np.argsort(g)
     g, lam, err = g[order], lam[order], err[order]
+    above = np.flatnonzero(lam - err > 0)
+    high = float(g[above[0]]) if above.size else None
+    below = np.flatnonzero((lam + err < 0) & (g < (high if high is not None else np.inf)))
+    low = float(g[below[-1]]) if below.size else None
+    root: float | None = None
+    spread: float | None = None
     for k in range(g.size - 1):
         (g1, g2), (l1, l2), (e1, e2) = g[k:k + 2], lam[k:k + 2], err[k:k + 2]
-        if l1 + e1 < 0 < l2 - e2:
-            def root(a: float, b: float, g1: float = g1, g2: float = g2) -> float:
-                return g1 - a * (g2 - g1) / (b - a)
-            roots = [root(l1 + s1 * e1, l2 + s2 * e2) for s1 in (-1, 1) for s2 in (-1, 1)]
-            return {"gamma_critical": root(l1, l2), "error": (max(roots) - min(roots)) / 2, "low": float(g1),
-                    "high": float(g2)}
-    return None
+        if l1 < 0 < l2:
+            def chord(a: float, b: float, g1: float = g1, g2: float = g2) -> float:
+                return float(g1 - a * (g2 - g1) / (b - a))
+            root = chord(l1, l2)
+            if l1 + e1 < 0 < l2 - e2:
+                roots = [chord(l1 + s1 * e1, l2 + s2 * e2) for s1 in (-1, 1) for s2 in (-1, 1)]
+                spread = (max(roots) - min(roots)) / 2
+            break
+    if root is None and low is None:
+        return None
+    return {"gamma_critical": root, "error": spread, "low": low, "high": high}
 
 
 def collect(paths: Sequence[Path]) -> dict[str, Any]:
