@@ -306,8 +306,8 @@ def tn_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                                     exponent(c["gamma_critical"]), None),
                              "source": "exact M-sector solver / " + source})
         if n1 and c["low"] is not None:
-            rows.append({**_row(f"upper bound of that exponent, Δ = {delta:g}, n = {n1}–{n}",
-                                "the same with n₂'s decided lower bound of γ_c (p is at most this)",
+            rows.append({**_row(f"lower bound of that exponent, Δ = {delta:g}, n = {n1}–{n}",
+                                "the same with n₂'s decided lower bound of γ_c (γ_c(n₂) ≥ it, so p is at least this)",
                                 exponent(c["low"]), None), "source": "exact M-sector solver / " + source})
     for v in data.get("tn_validation", []):
         rows.append({**_row(f"tensor-network bias, Δ = {v['delta']:g}, n = {v['n']}, γ = {v['gamma']:.4g}",
