@@ -8,17 +8,20 @@ between two values of γ. :func:`central_series` therefore evolves with the solv
 splitting, ``nesskit.solvers._tebd``) from the exact γ = 0 matrix-product NESS (SPEC §8.1; c = d = 1, Γ = 1) and
 records λ_min every ``interval``; :func:`summarise` takes the mean over the last half of the run and states its
 accuracy as 2 × the standard deviation plus the drift (the difference of the means of the half's two quarters).
-The truncation's bias is not in that number: it is measured at n = 12 against the exact solver by the same code
-(the ``validation`` entries of the shipped file) and quoted beside it.
+The truncation's bias is not in that number: the report adds the difference to a run at a smaller bond, and the
+same code is checked at n = 12 against the exact solver (the ``validation`` entries of the shipped file).
 
-The points are computed once, by ::
+The shipped points (n = 20, Δ = 0.5, γ = 0.003 and 0.004 at bonds 64 and 96; the n = 12 validation at bond 64)
+were computed once, each run on one core for up to ~1.5 h, by ::
 
-    OPENBLAS_NUM_THREADS=1 python -m nesskit.figures.xxz_dephasing_tn run --n 20 --delta 0.5 --gamma 0.003 \\
-        --bond-dimension 64 --time 3000 --wall 6900 --out series.json
-    python -m nesskit.figures.xxz_dephasing_tn collect series*.json \\
+    OPENBLAS_NUM_THREADS=1 python -m nesskit.figures.xxz_dephasing_tn run --n 20 --delta 0.5 --gamma 0.003 \
+        --bond-dimension 96 --time 3000 --wall 5600 --out n20_g0.003_chi96.json
+    python -m nesskit.figures.xxz_dephasing_tn collect n20_*.json n12_*.json \
         --out src/nesskit/figures/precomputed/xxz_dephasing_tn.json
 
-and shipped with their provenance. Conventions as in :mod:`nesskit.figures.xxz_dephasing`.
+(the bond-64 and n = 12 runs by the same loop in its first home, ``benchmarks/bench_tn_central_series.py`` of
+commit 85ac52e; each entry keeps its command) and shipped with their provenance. Conventions as in
+:mod:`nesskit.figures.xxz_dephasing`.
 """
 
 from __future__ import annotations
