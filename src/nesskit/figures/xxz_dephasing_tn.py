@@ -12,10 +12,10 @@ The truncation's bias is not in that number: the report adds the difference to a
 same code is checked at n = 12 against the exact solver (the ``validation`` entries of the shipped file).
 
 The shipped points (n = 20, Δ = 0.5, γ = 0.003 and 0.004 at bonds 64 and 96; the n = 12 validation at bond 64)
-were computed once, each run on one core for up to ~1.5 h, by ::
+were computed once, each run on one core for up to 85 min (bond 96: t = 690 in 5100 s), by ::
 
     OPENBLAS_NUM_THREADS=1 python -m nesskit.figures.xxz_dephasing_tn run --n 20 --delta 0.5 --gamma 0.003 \
-        --bond-dimension 96 --time 3000 --wall 5600 --out n20_g0.003_chi96.json
+        --bond-dimension 96 --time 3000 --wall 5100 --interval 5 --out n20_g0.003_chi96.json
     python -m nesskit.figures.xxz_dephasing_tn collect n20_*.json n12_*.json \
         --out src/nesskit/figures/precomputed/xxz_dephasing_tn.json
 
