@@ -11,8 +11,8 @@ accuracy as 2 × the standard deviation plus the drift (the difference of the me
 The truncation's bias is not in that number: the report adds the difference to a run at a smaller bond, and the
 same code is checked at n = 12 against the exact solver (the ``validation`` entries of the shipped file).
 
-The shipped points (n = 20, Δ = 0.5, γ = 0.003 and 0.004 at bonds 64 and 96; the n = 12 validation at bond 64)
-were computed once, each run on one core for up to 85 min (bond 96: t = 690 in 5100 s), by ::
+The shipped points (n = 20, Δ = 0.5, γ = 0.003, 0.004 and 0.005 at bonds 64 and 96; the n = 12 validation at bond
+64) were computed once, each run on one core for up to 85 min (bond 96: t = 690 in 5100 s), by ::
 
     OPENBLAS_NUM_THREADS=1 python -m nesskit.figures.xxz_dephasing_tn run --n 20 --delta 0.5 --gamma 0.003 \
         --bond-dimension 96 --time 3000 --wall 5100 --interval 5 --out n20_g0.003_chi96.json
