@@ -133,7 +133,10 @@ def test_report_merges_points_with_their_bias(monkeypatch: pytest.MonkeyPatch) -
     assert c["gamma_critical"] == pytest.approx(0.03 + 0.004 * 0.02 / 0.010)
     assert (c["low"], c["high"]) == (0.03, 0.05)
     data.update(gamma_critical={0.5: (np.array([4]), np.array([0.0415]))})
-    names = [r["name"] for r in xd.tn_rows(data)]
+    rows = {r["name"]: r["numeric"] for r in xd.tn_rows(data)}
+    names = list(rows)
+    for side, g in (("lower", 0.03), ("upper", 0.05)):  # γ_c(6) ∈ [0.03, 0.05] against γ_c(4) = 0.0415
+        assert rows[f"{side} bound of that exponent, Δ = 0.5, n = 4–6"] == pytest.approx(np.log(g / 0.0415) / np.log(2))
     assert "γ_c central pair, Δ = 0.5, n = 6 (tensor network)" in names
     assert "local exponent of γ_c ∝ (n − 2)^p, Δ = 0.5, n = 4–6" in names
     assert "γ_c central pair, Δ = 0.5, n = 6, decided lower bound (tensor network)" in names

@@ -309,6 +309,10 @@ def tn_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
             rows.append({**_row(f"lower bound of that exponent, Δ = {delta:g}, n = {n1}–{n}",
                                 "the same with n₂'s decided lower bound of γ_c (γ_c(n₂) ≥ it, so p is at least this)",
                                 exponent(c["low"]), None), "source": "exact M-sector solver / " + source})
+        if n1 and c["high"] is not None:
+            rows.append({**_row(f"upper bound of that exponent, Δ = {delta:g}, n = {n1}–{n}",
+                                "the same with n₂'s decided upper bound of γ_c (γ_c(n₂) ≤ it, so p is at most this)",
+                                exponent(c["high"]), None), "source": "exact M-sector solver / " + source})
     for v in data.get("tn_validation", []):
         rows.append({**_row(f"tensor-network bias, Δ = {v['delta']:g}, n = {v['n']}, γ = {v['gamma']:.4g}",
                             f"λ_min (same code, χ = {v['bond_dimension']}, t = {v['time']:.0f}) − the exact solver's",
