@@ -266,7 +266,8 @@ def xxz_dephasing_section(out_dir: Path, quick: bool = False) -> list[dict[str, 
 
 def tn_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Report rows of the tensor-network points: each λ_min with its error bar, γ_c(n) by the crossing, the
-    local exponent from the largest exact size to it, and the validation runs' deviations from the exact solver."""
+    local exponent from the largest exact size to it (with its bounds from γ_c's decided bounds), and the
+    validation runs' deviations from the exact solver."""
     rows = []
     source = "tensor network (TEBD time average, shipped)"
     for (delta, n), pts in sorted(data.get("tn_points", {}).items()):

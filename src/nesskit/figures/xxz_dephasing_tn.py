@@ -19,9 +19,10 @@ The shipped points (n = 20, Δ = 0.5, γ = 0.003, 0.004 and 0.005 at bonds 64 an
     python -m nesskit.figures.xxz_dephasing_tn collect n20_*.json n12_*.json \
         --out src/nesskit/figures/precomputed/xxz_dephasing_tn.json
 
-(the bond-64 and n = 12 runs by the same loop in its first home, ``benchmarks/bench_tn_central_series.py`` of
-commit 85ac52e; each entry keeps its command) and shipped with their provenance. Conventions as in
-:mod:`nesskit.figures.xxz_dephasing`.
+(the bond-64 runs at γ = 0.003, 0.004 and the n = 12 run by the same loop in its first home,
+``benchmarks/bench_tn_central_series.py`` of commit 85ac52e; each entry keeps its command) and shipped with their
+provenance. The file was collected in three steps, so its ``provenance["command"]`` lists the three ``collect``
+calls. Conventions as in :mod:`nesskit.figures.xxz_dephasing`.
 """
 
 from __future__ import annotations
