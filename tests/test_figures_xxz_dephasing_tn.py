@@ -87,6 +87,36 @@ def test_crossing_of_a_line(root: float, slope: float, err: float) -> None:
     assert xt.crossing(gammas[:2], lams[:2], [10.0] * 2) is None  # nothing decided, no sign change
 
 
+@settings(max_examples=50, deadline=None)
+@given(root=st.floats(0.001, 0.01), slope=st.floats(1.0, 20.0), noise=st.lists(st.floats(-0.9, 0.9), min_size=4,
+       max_size=4), scale=st.floats(1e-4, 0.6))
+def test_gamma_critical_bar_spans_what_is_decided(root: float, slope: float, noise: list[float],
+                                                  scale: float) -> None:
+    """Points of a line, moved by less than their (honest) error bars: the decided bounds hold the line's root,
+    and the middle panel's bar reaches exactly to them when the chord is not decided."""
+    xd = pytest.importorskip("nesskit.figures.xxz_dephasing")
+    gammas = [0.0, 0.5 * root, 0.9 * root, 1.4 * root]
+    err = [0.0] + [scale * slope * root] * 3
+    lams = [slope * (g - root) + e * u for g, e, u in zip(gammas, err, noise, strict=True)]
+    c = xt.crossing(gammas, lams, err)
+    assert c is not None
+    if c["low"] is not None:
+        assert c["low"] < root
+    if c["high"] is not None:
+        assert c["high"] > root
+    if c["gamma_critical"] is None:
+        with pytest.raises(ValueError, match="gamma_critical"):
+            xd.gamma_critical_bar(c)
+        return
+    below, above = xd.gamma_critical_bar(c)
+    gc = c["gamma_critical"]
+    if c["error"] is not None:
+        assert below == above == c["error"]
+    else:
+        assert gc - below == pytest.approx(c["low"] if c["low"] is not None else gc, rel=1e-12)
+        assert gc + above == pytest.approx(c["high"] if c["high"] is not None else gc, rel=1e-12)
+
+
 def test_collect_and_the_shipped_file(tmp_path: Path) -> None:
     rows = [{"t": float(k), "lambda_min": -0.01 + 1e-6 * (k % 2), "z_i": 0.0, "z_j": 0.0, "current": 0.3,
              "chi": 8.0, "discarded": 1e-9, "u1_violation": 1e-6, "wall": float(k)} for k in range(1, 11)]

@@ -133,6 +133,23 @@ def tn_data(precomputed: bool = True) -> dict[str, Any]:
     return {"tn_points": points, "tn_crossings": crossings, "tn_validation": validation}
 
 
+def gamma_critical_bar(c: dict[str, float | None]) -> tuple[float, float]:
+    """The middle panel's bar around the estimate of γ_c, as (below, above) lengths.
+
+    ± the chord's error where both of its points are decided; otherwise from the estimate down to the decided
+    lower bound and up to the decided upper bound (0 on a side with no decided bound), so the bar spans what the
+    error bars decide about γ_c. ``c`` is a result of :func:`nesskit.figures.xxz_dephasing_tn.crossing` with an
+    estimate.
+    """
+    gc = c["gamma_critical"]
+    if gc is None:
+        raise ValueError("gamma_critical_bar needs a crossing with an estimate (gamma_critical is None)")
+    if c["error"] is not None:
+        return float(c["error"]), float(c["error"])
+    low, high = c["low"], c["high"]
+    return (gc - low if low is not None else 0.0), (high - gc if high is not None else 0.0)
+
+
 def plot_dephasing(data: dict[str, Any]) -> Any:
     """Left: the central pair's λ_min against γ per Δ; middle: γ_c(n) per Δ against the XX chain's Eq. 24 (log–log);
     right: λ_min against γ/γ_c(n) for Δ ≠ 0 (the collapse)."""
@@ -166,12 +183,13 @@ def plot_dephasing(data: dict[str, Any]) -> Any:
             gc = c["gamma_critical"]
             cx.errorbar(g / gc, lam, err, fmt="s", color=color, ms=4, mfc="none", capsize=2,
                         label=f"Δ = {delta:g}, n = {n} (tensor network)")
-            # the bar: ± the error where both sides are decided, else down to the decided lower bound only
-            lo = c["error"] if c["error"] is not None else (gc - c["low"] if c["low"] is not None else 0.0)
-            hi = c["error"] if c["error"] is not None else 0.0
+            lo, hi = gamma_critical_bar(c)
             bx.errorbar([n], [gc], [[lo], [hi]], fmt="s", color=color, ms=5, mfc="none", capsize=2)
-        if c is not None and c["low"] is not None and c["error"] is None:
-            bx.plot([n], [c["low"]], "^", color=color, ms=5, mfc="none")  # γ_c ≥ this (decided)
+        if c is not None and c["error"] is None:
+            if c["low"] is not None:
+                bx.plot([n], [c["low"]], "^", color=color, ms=5, mfc="none")  # γ_c ≥ this (decided)
+            if c["high"] is not None:
+                bx.plot([n], [c["high"]], "v", color=color, ms=5, mfc="none")  # γ_c ≤ this (decided)
     for a in (ax, cx):
         a.axhline(0.0, color="k", lw=0.6)
         a.set_ylabel("λ_min of the central pair")
@@ -335,10 +353,11 @@ def tn_caption(data: dict[str, Any]) -> str:
             "from the exact γ = 0 NESS, not exact. Error bars (≤ " f"{worst:.1e}) are the series' spread and drift "
             "plus the truncation's bias, taken as the difference to the run at the next smaller bond (at n = 12 the "
             f"same code at bond 64 is {bias:.1e} off the exact solver). Middle panel: the square is where the means "
-            "change sign, the triangle the largest γ still decided entangled beyond its error bar. Other interacting "
+            "change sign, its bar and the triangles span what the error bars decide: ▲ the largest γ still decided "
+            "entangled, ▼ the smallest decided not entangled. Other interacting "
             "chains at n = 20, 40, 100 with γ > 0 are not shown: no exact method reaches them and the tensor "
             "network's error there is not yet below the values.")
 
 
 __all__ = ["xxz_dephasing_section", "dephasing_data", "plot_dephasing", "gamma_critical", "lambda_min",
-           "current_without_dephasing", "tn_data", "tn_rows", "tn_caption"]
+           "current_without_dephasing", "tn_data", "tn_rows", "tn_caption", "gamma_critical_bar"]
