@@ -11,8 +11,9 @@ accuracy as 2 × the standard deviation plus the drift (the difference of the me
 The truncation's bias is not in that number: the report adds the difference to a run at a smaller bond, and the
 same code is checked at n = 12 against the exact solver (the ``validation`` entries of the shipped file).
 
-The shipped points (n = 20, Δ = 0.5, γ = 0.003, 0.004 and 0.005 at bonds 64 and 96; the n = 12 validation at bond
-64) were computed once, each run on one core for up to 85 min (bond 96: t = 690 in 5100 s), by ::
+The shipped points (n = 20, Δ = 0.5, γ = 0.003, 0.004 and 0.005 at bonds 64 and 96, γ = 0.003 and 0.004 also at
+bond 128; the n = 12 validation at bond 64) were computed once, each run on one core for up to 105 min (bond 96:
+t = 690 in 5100 s; bond 128: t = 465 in 6300 s), by ::
 
     OPENBLAS_NUM_THREADS=1 python -m nesskit.figures.xxz_dephasing_tn run --n 20 --delta 0.5 --gamma 0.003 \
         --bond-dimension 96 --time 3000 --wall 5100 --interval 5 --out n20_g0.003_chi96.json
@@ -21,7 +22,7 @@ The shipped points (n = 20, Δ = 0.5, γ = 0.003, 0.004 and 0.005 at bonds 64 an
 
 (the bond-64 runs at γ = 0.003, 0.004 and the n = 12 run by the same loop in its first home,
 ``benchmarks/bench_tn_central_series.py`` of commit 85ac52e; each entry keeps its command) and shipped with their
-provenance. The file was collected in three steps, so its ``provenance["command"]`` lists the three ``collect``
+provenance. The file was collected in four steps, so its ``provenance["command"]`` lists the four ``collect``
 calls. Conventions as in :mod:`nesskit.figures.xxz_dephasing`.
 """
 
