@@ -353,8 +353,9 @@ def tn_caption(data: dict[str, Any]) -> str:
             "from the exact γ = 0 NESS, not exact. Error bars (≤ " f"{worst:.1e}) are the series' spread and drift "
             "plus the truncation's bias, taken as the difference to the run at the next smaller bond (at n = 12 the "
             f"same code at bond 64 is {bias:.1e} off the exact solver). Middle panel: the square is where the means "
-            "change sign, its bar and the triangles span what the error bars decide: ▲ the largest γ still decided "
-            "entangled, ▼ the smallest decided not entangled. Other interacting "
+            "change sign; its bar is ± the chord's error where both of the chord's points are decided, else it spans "
+            "the decided bracket: ▲ the largest γ still decided entangled, ▼ the smallest decided not entangled. "
+            "Other interacting "
             "chains at n = 20, 40, 100 with γ > 0 are not shown: no exact method reaches them and the tensor "
             "network's error there is not yet below the values.")
 
