@@ -136,6 +136,9 @@ def tn_data(precomputed: bool = True) -> dict[str, Any]:
 def gamma_critical_bar(c: dict[str, float | None]) -> tuple[float, float]:
     """The middle panel's bar around the estimate of γ_c, as (below, above) lengths.
 
+    γ_c is the dephasing at which the central pair's λ_min (SPEC §2, lowest eigenvalue of the partial transpose)
+    changes sign, the quantity the panel compares with the paper's Eq. 24 for the XX chain.
+
     ± the chord's error where both of its points are decided; otherwise from the estimate down to the decided
     lower bound and up to the decided upper bound (0 on a side with no decided bound), so the bar spans what the
     error bars decide about γ_c. ``c`` is a result of :func:`nesskit.figures.xxz_dephasing_tn.crossing` with an
